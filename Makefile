@@ -1,0 +1,93 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# xdpdns: everything builds out of tree into $(OUT). `make help` lists targets.
+
+OUT     ?= build
+CLANG   ?= clang
+BPFTOOL ?= bpftool
+CC      ?= cc
+ARCH    := $(shell uname -m)
+
+Q   := $(if $(filter 1,$(V)),,@)
+say  = $(if $(filter 1,$(V)),,@printf '  %-8s %s\n' $(1) $(2);)
+
+BPF_CFLAGS := -target bpf -g -O2 -Wall -Wextra -Werror -Wno-unused-parameter \
+	      -I/usr/include/$(ARCH)-linux-gnu -Imaps -Ibpf
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
+	   -Imaps -Iuser -I$(OUT) -D_GNU_SOURCE
+LDLIBS  := -lxdp -lbpf -lelf -lz
+
+BPF_SRCS  := $(wildcard bpf/*.bpf.c)
+BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(OUT)/%.bpf.o,$(BPF_SRCS))
+SKELS     := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
+HDRS      := $(wildcard maps/*.h bpf/*.h user/*.h tests/*.h)
+
+CLI_SRCS  := $(wildcard user/cli*.c user/main.c)
+LIB_SRCS  := $(filter-out $(CLI_SRCS),$(wildcard user/*.c))
+LIB_OBJS  := $(patsubst user/%.c,$(OUT)/user/%.o,$(LIB_SRCS))
+CLI_OBJS  := $(patsubst user/%.c,$(OUT)/user/%.o,$(CLI_SRCS))
+
+TEST_SRCS := $(wildcard tests/test_*.c)
+TEST_BINS := $(patsubst tests/%.c,$(OUT)/tests/%,$(TEST_SRCS))
+TLIB_SRCS := $(filter-out $(TEST_SRCS) tests/bench_%.c,$(wildcard tests/*.c))
+TLIB_OBJS := $(patsubst tests/%.c,$(OUT)/tests/%.o,$(TLIB_SRCS))
+
+.DELETE_ON_ERROR:
+.PHONY: all clean help test check deps demo bench bench-datapath bench-feeds
+
+all: $(BPF_OBJS) $(SKELS) $(if $(CLI_SRCS),$(OUT)/xdpdns) $(TEST_BINS) $(OUT)/bench_datapath
+
+$(OUT) $(OUT)/user $(OUT)/tests:
+	$(Q)mkdir -p $@
+
+$(OUT)/%.bpf.o: bpf/%.bpf.c $(HDRS) | $(OUT)
+	$(call say,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUT)/%.skel.h: $(OUT)/%.bpf.o
+	$(call say,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $* > $@
+
+$(OUT)/user/%.o: user/%.c $(HDRS) $(SKELS) | $(OUT)/user
+	$(call say,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(OUT)/tests/%.o: tests/%.c $(HDRS) $(SKELS) | $(OUT)/tests
+	$(call say,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -Itests -c $< -o $@
+
+$(OUT)/xdpdns: $(CLI_OBJS) $(LIB_OBJS)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+$(OUT)/tests/test_%: $(OUT)/tests/test_%.o $(TLIB_OBJS) $(LIB_OBJS)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS) -lcmocka
+
+$(OUT)/bench_datapath: $(OUT)/tests/bench_datapath.o $(TLIB_OBJS) $(LIB_OBJS)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS) -lm
+
+deps:
+	$(Q)scripts/deps.sh
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)OUT=$(OUT) tests/run.sh
+
+check: all
+	$(Q)OUT=$(OUT) tests/run.sh --unit
+
+bench-datapath: all
+	$(Q)$(OUT)/bench_datapath
+
+clean:
+	$(Q)rm -rf $(OUT)
+
+help:
+	@echo 'make                 build everything into $(OUT)/'
+	@echo 'make test            install dependencies, build, run every test (root)'
+	@echo 'make check           unit tests only (no root, no network)'
+	@echo 'make bench-datapath  ns per packet through BPF_PROG_TEST_RUN'
+	@echo 'make clean           remove $(OUT)/'
+	@echo 'V=1                  show the commands'
