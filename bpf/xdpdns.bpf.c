@@ -257,8 +257,8 @@ __noinline int xdpdns_collect(struct xdp_md *ctx, __u32 qname_off, __u32 qname_l
 	__u32 last = (qname_len - 2) & 0xff;	/* byte before the root label */
 	const struct xdpdns_depths *depths;
 	struct xdpdns_hash h;
+	__u32 zero = 0, depth = 0, n = 0;
 	struct candidates *c;
-	__u32 zero = 0;
 	__u8 *first;
 
 	c = bpf_map_lookup_elem(&xdpdns_scratch, &zero);
@@ -266,13 +266,11 @@ __noinline int xdpdns_collect(struct xdp_md *ctx, __u32 qname_off, __u32 qname_l
 	if (!c || !depths)
 		return -1;
 
-	c->n = 0;
-	c->depth = 0;
 	xdpdns_hash_init(&h, seed);
 	for (__u32 k = 0; k < XDPDNS_NAME_MAX - 2; k++) {
 		__u32 pos = (last - k) & 0xff;
 		__u8 *b = data + (qname_off & 0x1ff) + pos;
-		__u32 starts, n;
+		__u32 starts;
 
 		/* Byte 0 starts the whole name, not an ancestor: done below. */
 		if (k >= last || (void *)(b + 1) > data_end)
@@ -280,11 +278,10 @@ __noinline int xdpdns_collect(struct xdp_md *ctx, __u32 qname_off, __u32 qname_l
 		xdpdns_hash_byte(&h, xdpdns_lower(*b));
 
 		starts = (c->starts[(pos >> 6) & 3] >> (pos & 63)) & 1;
-		c->depth += starts;
-		n = c->n & XDPDNS_LABELS_MAX;
-		c->h[n] = h;
-		c->pos[n] = pos;
-		c->n += starts & depth_has_rules(depths->below, c->depth);
+		depth += starts;
+		c->h[n & XDPDNS_LABELS_MAX] = h;
+		c->pos[n & XDPDNS_LABELS_MAX] = pos;
+		n += starts & depth_has_rules(depths->below, depth);
 	}
 
 	first = data + (qname_off & 0x1ff);
@@ -292,7 +289,7 @@ __noinline int xdpdns_collect(struct xdp_md *ctx, __u32 qname_off, __u32 qname_l
 		return -1;
 	xdpdns_hash_byte(&h, *first);
 	c->whole = h;
-	return c->n;
+	return n;
 }
 
 /*

@@ -142,7 +142,7 @@ _Static_assert(sizeof(struct xdpdns_slot) == 16, "xdpdns_slot ABI changed");
 
 #define XDPDNS_BLOCK_SIZE	64
 #define XDPDNS_BUCKET_SLOTS	4
-#define XDPDNS_PROBE_MAX	4	/* buckets searched from the home one */
+#define XDPDNS_PROBE_MAX	16	/* buckets searched from the home one */
 #define XDPDNS_FILTER_BITS	3	/* bits set per key in one filter block */
 
 struct xdpdns_bucket {

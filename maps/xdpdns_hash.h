@@ -18,21 +18,23 @@
  * 32 bits). Both lanes start from a seed that is random per generation, so
  * collisions cannot be precomputed against a running filter.
  *
- * Why a false match is practically impossible: a query matches a rule it is
- * not for only if, in a bucket the probe visits, a slot holds the same 64-bit
- * fingerprint, the same wire length and the same policy set. A lookup
- * compares at most XDPDNS_PROBE_MAX * XDPDNS_BUCKET_SLOTS = 16 slots, each
- * matching a foreign name with probability 2^-64, and a query does at most
- * one lookup per label (127). So P(false match per query) <= 127 * 16 *
- * 2^-64 ~= 1.1e-16, whatever the number of rules. Without the bucket
- * argument, comparing against all of 10 million rules of one length, the
- * bound is 127 * 1e7 * 2^-64 ~= 6.9e-11 per query if every label were looked
- * up; with the realistic two to four lookups of a query, 1e7 * 4 * 2^-64 ~=
- * 2.2e-12. The bucket bound is the one that holds, because the bucket index
- * comes from lane b and the fingerprint from lane a: a foreign rule lies in a
- * visited bucket only with probability 4 / buckets, so 10 million rules in
- * 2^22 buckets contribute 1e7 * 4 / 2^22 * 2^-64 ~= 5.2e-19 per lookup,
- * about 6.6e-17 per query at 127 lookups; below 1e-12 by far.
+ * Why a false match is practically impossible: a query matches a rule that
+ * is not for its name only if a slot that its lookup compares holds a rule
+ * of another name with the same 64-bit fingerprint (lane a), wire length and
+ * policy set. A lookup compares at most XDPDNS_PROBE_MAX *
+ * XDPDNS_BUCKET_SLOTS = 64 slots, and since the bucket comes from lane b,
+ * which slots those are does not depend on lane a: each matches a foreign
+ * name's fingerprint with probability 2^-64, however many rules there are.
+ * A query looks up at most one key per label, 127, so
+ *
+ *   P(false match per query) <= 127 * 64 * 2^-64 ~= 4.4e-16
+ *
+ * whether 10 million rules are loaded or 10 billion. Counted the pessimistic
+ * way instead, as if every lookup were compared with all 10 million rules:
+ * 1e7 * 2^-64 ~= 5.4e-13 per lookup, still below 1e-12 for a query that
+ * makes one lookup, and about 1.6e-12 for the three lookups of a typical
+ * query against a list with rules at three depths; the bound above is the
+ * one that holds for this table.
  */
 #ifndef XDPDNS_HASH_H
 #define XDPDNS_HASH_H

@@ -1,0 +1,80 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Run every test program in $OUT/tests (cmocka) and every tests/test-*.sh,
+# then print one line: "N passed, N failed". Exit status 1 if any failed.
+# --unit runs only the tests that need neither root nor a network.
+set -u
+
+OUT=${OUT:-build}
+passed=0
+failed=0
+unit_only=0
+[ "${1:-}" = "--unit" ] && unit_only=1
+
+# Tests that run without root (no BPF maps, no namespaces).
+UNPRIVILEGED="test_names"
+
+run_cmocka() {
+	bin=$1
+	log=$(mktemp)
+
+	"$bin" >"$log" 2>&1
+	status=$?
+	cat "$log"
+	ok=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
+	bad=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
+	rm -f "$log"
+
+	# A crash or an early exit counts as one failure beyond what was counted.
+	if [ -z "$ok" ] && [ -z "$bad" ]; then
+		echo "FAIL: $bin ended with status $status before reporting"
+		failed=$((failed + 1))
+		return
+	fi
+	passed=$((passed + ${ok:-0}))
+	failed=$((failed + ${bad:-0}))
+	if [ "$status" -ne 0 ] && [ -z "$bad" ]; then
+		echo "FAIL: $bin exited with status $status"
+		failed=$((failed + 1))
+	fi
+}
+
+run_script() {
+	script=$1
+	log=$(mktemp)
+
+	OUT=$OUT "$script" >"$log" 2>&1
+	status=$?
+	cat "$log"
+	ok=$(grep -c '^ok ' "$log")
+	bad=$(grep -c '^not ok ' "$log")
+	rm -f "$log"
+
+	passed=$((passed + ok))
+	failed=$((failed + bad))
+	if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then
+		echo "FAIL: $script exited with status $status"
+		failed=$((failed + 1))
+	fi
+}
+
+for bin in "$OUT"/tests/test_*; do
+	[ -x "$bin" ] || continue
+	name=$(basename "$bin")
+	if [ "$unit_only" -eq 1 ]; then
+		case " $UNPRIVILEGED " in *" $name "*) ;; *) continue ;; esac
+	fi
+	echo "== $name"
+	run_cmocka "$bin"
+done
+
+if [ "$unit_only" -eq 0 ]; then
+	for script in tests/test-*.sh; do
+		[ -x "$script" ] || continue
+		echo "== $(basename "$script")"
+		run_script "$script"
+	done
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
