@@ -555,18 +555,25 @@ static __always_inline int write_records(void *data, void *data_end, const struc
 	__u16 owner = 0xc000 | (DNS_HLEN + (v->owner_off & 0xff));
 
 	if (a->an) {
-		if ((void *)(r + RR_FIXED_LEN + 16) > data_end)
+		if ((void *)(r + RR_FIXED_LEN) > data_end)
 			return -1;
 		put16(r, 0xc000 | DNS_HLEN);
 		put16(r + 2, q->qtype);
 		put16(r + 4, DNS_CLASS_IN);
 		put32(r + 6, cfg->sinkhole_ttl);
 		put16(r + 10, a->addr_len);
-		if (a->addr_len == 4)
-			__builtin_memcpy(r + 12, &cfg->sinkhole_v4, 4);
-		else
-			__builtin_memcpy(r + 12, cfg->sinkhole_v6, 16);
-		r += RR_FIXED_LEN + a->addr_len;
+		r += RR_FIXED_LEN;
+		if (a->addr_len == 4) {
+			if ((void *)(r + 4) > data_end)
+				return -1;
+			__builtin_memcpy(r, &cfg->sinkhole_v4, 4);
+			r += 4;
+		} else {
+			if ((void *)(r + 16) > data_end)
+				return -1;
+			__builtin_memcpy(r, cfg->sinkhole_v6, 16);
+			r += 16;
+		}
 	}
 
 	if (a->ns) {
@@ -588,17 +595,20 @@ static __always_inline int write_records(void *data, void *data_end, const struc
 	}
 
 	if (q->has_opt) {
-		if ((void *)(r + OPT_FIXED_LEN + EDE_OPT_LEN) > data_end)
+		if ((void *)(r + OPT_FIXED_LEN) > data_end)
 			return -1;
 		r[0] = 0;
 		put16(r + 1, DNS_TYPE_OPT);
 		put16(r + 3, cfg->edns_udp_size);
 		put32(r + 5, q->do_bit ? 0x8000 : 0);
 		put16(r + 9, a->opt_rdlen);
+		r += OPT_FIXED_LEN;
 		if (a->opt_rdlen) {
-			put16(r + 11, 15);	/* OPTION-CODE: Extended DNS Error */
-			put16(r + 13, 2);
-			put16(r + 15, v->ede ? v->ede : XDPDNS_EDE_BLOCKED);
+			if ((void *)(r + EDE_OPT_LEN) > data_end)
+				return -1;
+			put16(r, 15);		/* OPTION-CODE: Extended DNS Error */
+			put16(r + 2, 2);
+			put16(r + 4, v->ede ? v->ede : XDPDNS_EDE_BLOCKED);
 		}
 	}
 	return 0;
@@ -623,7 +633,12 @@ static __always_inline void write_udp_checksum(void *data, void *data_end,
 	udp->check = check ? check : 0xffff;
 }
 
-/* Turn the query into its answer in place. Returns XDP_TX, or -1 if it cannot. */
+/*
+ * Turn the query into its answer in place. Returns XDP_TX; XDP_PASS if the
+ * frame cannot be resized (it is still the query, untouched); XDP_DROP if a
+ * write fails after the resize, which the exact sizing above rules out but
+ * which must never send a half-rewritten frame on to the resolver.
+ */
 static __always_inline int answer(struct xdp_md *ctx, const struct query *q,
 				  const struct verdict *v, const struct xdpdns_config *cfg)
 {
@@ -634,14 +649,14 @@ static __always_inline int answer(struct xdp_md *ctx, const struct query *q,
 	plan_answer(q, v->action, &a);
 	delta = (int)a.frame_len - (int)(ctx->data_end - ctx->data);
 	if (delta && bpf_xdp_adjust_tail(ctx, delta))
-		return -1;
+		return XDP_PASS;
 
 	data = (void *)(long)ctx->data;
 	data_end = (void *)(long)ctx->data_end;
 	if (rewrite_l2_l4(data, data_end, q, &a) ||
 	    rewrite_dns_header(data, data_end, q, &a, cfg) ||
 	    write_records(data, data_end, q, &a, v, cfg))
-		return -1;
+		return XDP_DROP;
 	write_udp_checksum(data, data_end, q, &a);
 	return XDP_TX;
 }
@@ -753,10 +768,8 @@ int xdpdns_filter(struct xdp_md *ctx)
 	case XDPDNS_ACT_TC:
 		counter = answer_counter(v.action);
 		xdp = answer(ctx, &q, &v, cfg);
-		if (xdp < 0) {
-			xdp = XDP_PASS;
+		if (xdp != XDP_TX)
 			counter = XDPDNS_CNT_NO_ROOM;
-		}
 		break;
 	}
 out:
