@@ -29,13 +29,14 @@ CLI_OBJS  := $(patsubst user/%.c,$(OUT)/user/%.o,$(CLI_SRCS))
 
 TEST_SRCS := $(wildcard tests/test_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(OUT)/tests/%,$(TEST_SRCS))
-TLIB_SRCS := $(filter-out $(TEST_SRCS) tests/bench_%.c,$(wildcard tests/*.c))
+TLIB_SRCS := $(filter-out $(TEST_SRCS) tests/bench_%.c tests/demo_%.c,$(wildcard tests/*.c))
 TLIB_OBJS := $(patsubst tests/%.c,$(OUT)/tests/%.o,$(TLIB_SRCS))
 
 .DELETE_ON_ERROR:
-.PHONY: all clean help test check deps demo bench bench-datapath bench-feeds
+.PHONY: all clean help test deps demo bench-datapath
 
-all: $(BPF_OBJS) $(SKELS) $(if $(CLI_SRCS),$(OUT)/xdpdns) $(TEST_BINS) $(OUT)/bench_datapath
+all: $(BPF_OBJS) $(SKELS) $(if $(CLI_SRCS),$(OUT)/xdpdns) $(TEST_BINS) $(OUT)/bench_datapath \
+     $(OUT)/demo_datapath
 
 $(OUT) $(OUT)/user $(OUT)/tests:
 	$(Q)mkdir -p $@
@@ -68,6 +69,12 @@ $(OUT)/bench_datapath: $(OUT)/tests/bench_datapath.o $(TLIB_OBJS) $(LIB_OBJS)
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS) -lm
 
+$(OUT)/demo_datapath: $(OUT)/tests/demo_datapath.o $(TLIB_OBJS) $(LIB_OBJS)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+DEMO_HOSTS ?= ../shared/data/feeds/hosts/stevenblack_hosts.txt
+
 deps:
 	$(Q)scripts/deps.sh
 
@@ -75,8 +82,9 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)OUT=$(OUT) tests/run.sh
 
-check: all
-	$(Q)OUT=$(OUT) tests/run.sh --unit
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(OUT)/demo_datapath $(DEMO_HOSTS)
 
 bench-datapath: all
 	$(Q)$(OUT)/bench_datapath
@@ -86,8 +94,8 @@ clean:
 
 help:
 	@echo 'make                 build everything into $(OUT)/'
+	@echo 'make demo            a real blocklist, queries through the program (root)'
 	@echo 'make test            install dependencies, build, run every test (root)'
-	@echo 'make check           unit tests only (no root, no network)'
 	@echo 'make bench-datapath  ns per packet through BPF_PROG_TEST_RUN'
 	@echo 'make clean           remove $(OUT)/'
 	@echo 'V=1                  show the commands'

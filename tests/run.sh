@@ -2,17 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Run every test program in $OUT/tests (cmocka) and every tests/test-*.sh,
 # then print one line: "N passed, N failed". Exit status 1 if any failed.
-# --unit runs only the tests that need neither root nor a network.
+# Run as root: the tests load BPF programs and create maps.
 set -u
 
 OUT=${OUT:-build}
 passed=0
 failed=0
-unit_only=0
-[ "${1:-}" = "--unit" ] && unit_only=1
-
-# Tests that run without root (no BPF maps, no namespaces).
-UNPRIVILEGED="test_names"
 
 run_cmocka() {
 	bin=$1
@@ -60,21 +55,15 @@ run_script() {
 
 for bin in "$OUT"/tests/test_*; do
 	[ -x "$bin" ] || continue
-	name=$(basename "$bin")
-	if [ "$unit_only" -eq 1 ]; then
-		case " $UNPRIVILEGED " in *" $name "*) ;; *) continue ;; esac
-	fi
-	echo "== $name"
+	echo "== $(basename "$bin")"
 	run_cmocka "$bin"
 done
 
-if [ "$unit_only" -eq 0 ]; then
-	for script in tests/test-*.sh; do
-		[ -x "$script" ] || continue
-		echo "== $(basename "$script")"
-		run_script "$script"
-	done
-fi
+for script in tests/test-*.sh; do
+	[ -x "$script" ] || continue
+	echo "== $(basename "$script")"
+	run_script "$script"
+done
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
