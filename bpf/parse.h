@@ -43,22 +43,7 @@ struct query {
 	__u8 has_opt;
 	__u8 do_bit;		/* DO flag of the query's OPT record */
 	__u8 labels;
-	/* bit i set: byte i of QNAME is a label length byte */
-	__u64 starts[4];
 };
-
-/*
- * The word of query.starts that holds bit pos. The mask is done in assembly
- * because the compiler, knowing pos < 256, would drop it, and the verifier,
- * knowing less, then refuses the read as possibly out of the array.
- */
-static __always_inline __u64 *start_word(struct query *q, __u32 pos)
-{
-	__u32 w = pos >> 6;
-
-	asm volatile("%[w] &= 3" : [w] "+r"(w));
-	return &q->starts[w];
-}
 
 static __always_inline int parse_vlans(void *data, void *data_end, __u32 *off, __u16 *proto)
 {
@@ -231,7 +216,7 @@ static __always_inline int parse_dns_header(void *data, void *data_end, struct q
 }
 
 /*
- * Walk QNAME and mark where each label starts. Names of 255 bytes and 127
+ * Walk QNAME: check its labels and count them. Names of 255 bytes and 127
  * labels are walked whole: a label is at least 2 bytes, so 127 labels are
  * all that fit in 254 bytes before the root label.
  */
@@ -253,7 +238,6 @@ static __always_inline int parse_qname(void *data, void *data_end, struct query 
 		if (len > XDPDNS_LABEL_MAX)	/* compression pointer or reserved type */
 			return XDPDNS_CNT_BAD_NAME;
 
-		*start_word(q, off) |= 1ULL << (off & 63);
 		off += len + 1;
 		if (off >= XDPDNS_NAME_MAX)	/* no room left for the root label */
 			return XDPDNS_CNT_TOO_LONG;

@@ -56,27 +56,6 @@ struct {
 	__type(value, struct xdpdns_config);
 } XDPDNS_MAP_CONFIG SEC(".maps");
 
-/*
- * The suffixes of one query name worth probing, closest to the root first,
- * as raw hash states. Kept in a per-CPU map: 128 of them do not fit in the
- * 512 bytes of stack.
- */
-struct candidates {
-	struct xdpdns_hash h[XDPDNS_LABELS_MAX + 1];
-	struct xdpdns_hash whole;	/* the whole name */
-	__u64 starts[4];		/* copy of query.starts */
-	__u8 pos[XDPDNS_LABELS_MAX + 1];	/* owner offset in QNAME */
-	__u32 n;			/* candidates kept */
-	__u32 depth;			/* labels seen so far */
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct candidates);
-} xdpdns_scratch SEC(".maps");
-
 /* The rule that decided, and where its owner starts in QNAME. */
 struct verdict {
 	__u8 hit;
@@ -86,8 +65,31 @@ struct verdict {
 	__u32 owner_off;
 };
 
-#define PROBE_HIT	(1ULL << 32)	/* low 32 bits: action, ede, feed */
-#define PROBE_STALE	(1ULL << 63)	/* the generation changed under us */
+/*
+ * Per-query work space, too big for the 512-byte stack: the hash of every
+ * label, then of every candidate suffix, root side first; and the query and
+ * verdict handed to xdpdns_answer().
+ */
+struct candidates {
+	/* 128 entries: indices are masked with XDPDNS_LABELS_MAX (127) */
+	struct xdpdns_hash label[XDPDNS_LABELS_MAX + 1];
+	__u8 label_off[XDPDNS_LABELS_MAX + 1];	/* length byte of each label */
+	struct xdpdns_hash h[XDPDNS_LABELS_MAX + 1];	/* candidate suffixes */
+	__u8 pos[XDPDNS_LABELS_MAX + 1];	/* their owner offset in QNAME */
+	struct xdpdns_hash whole;		/* the whole name */
+	struct query query;
+	struct verdict verdict;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct candidates);
+} xdpdns_scratch SEC(".maps");
+
+#define PROBE_HIT		(1ULL << 32)	/* low 32 bits: action, ede, feed */
+#define LOOKUP_OWNER_SHIFT	40
 
 static __always_inline void count(__u32 counter)
 {
@@ -190,28 +192,28 @@ static __always_inline __u32 first_hit_value(const struct xdpdns_bucket *b, __u3
 }
 
 /*
- * Look one key up in the live generation, if it is still the one numbered
- * `generation`. Returns 0 for no rule, PROBE_HIT with the rule's action,
- * ede and feed in the low 32 bits, or PROBE_STALE.
+ * Look one key up in the live generation, whose filter and bucket masks are
+ * packed in layout (filter mask low, bucket mask high). Returns 0 for no
+ * rule, or PROBE_HIT with the rule's action, ede and feed in the low 32 bits.
  *
  * A global function, so the verifier checks it once rather than at each of
- * the up to 128 probes of a name; hence scalar arguments only, and the
- * generation found again here rather than handed in.
+ * the up to 128 probes of a name; hence scalar arguments only. Should a new
+ * generation be swapped in meanwhile, the probe may read it with the old
+ * masks (every index stays inside the map); xdpdns_lookup() notices the
+ * swap afterwards and throws the result away.
  */
-__noinline __u64 xdpdns_probe(__u64 hash_a, __u64 hash_b, __u32 meta, __u64 generation)
+__noinline __u64 xdpdns_probe(__u64 hash_a, __u64 hash_b, __u32 meta, __u64 layout)
 {
 	struct xdpdns_hash h = { .a = hash_a, .b = hash_b };
-	const struct xdpdns_gen_header *hdr;
-	__u32 filter_mask, bucket_mask, bucket_base, home;
+	__u32 filter_mask = layout, bucket_mask = layout >> 32;
+	__u32 bucket_base = 1 + filter_mask + 1;
+	__u32 zero = 0, home;
 	__u64 fp, place;
 	void *map;
 
-	hdr = live_generation(&map);
-	if (!hdr || hdr->generation != generation)
-		return PROBE_STALE;
-	filter_mask = (1U << hdr->filter_log2) - 1;
-	bucket_mask = (1U << hdr->buckets_log2) - 1;
-	bucket_base = 1 + filter_mask + 1;
+	map = bpf_map_lookup_elem(&XDPDNS_MAP_POLICY, &zero);
+	if (!map)
+		return 0;
 
 	fp = xdpdns_hash_fp(&h);
 	place = xdpdns_hash_place(&h, meta >> 16);
@@ -236,139 +238,188 @@ __noinline __u64 xdpdns_probe(__u64 hash_a, __u64 hash_b, __u32 meta, __u64 gene
 	return 0;
 }
 
-/*
- * Pass 1: hash QNAME from its last byte to its first. At each label length
- * byte the state is the hash of the suffix that starts there, so one pass
- * yields every ancestor, the root side first, and ends with the whole name.
- * Ancestors at depths that hold below-rules become candidates. Returns how
- * many, or -1.
- *
- * A global function like xdpdns_probe. The loop body has no branch but its
- * exits: each byte stores a candidate at the next free index, and the index
- * moves on only when the byte starts a label at a depth with rules. Its two
- * counters live in the scratch map, which the verifier does not track: in
- * registers their ranges would differ from path to path and the verifier
- * would walk all 254 iterations again for each.
- */
-__noinline int xdpdns_collect(struct xdp_md *ctx, __u32 qname_off, __u32 qname_len, __u64 seed)
+/* Load 8 bytes of the packet at off, if they lie in it. */
+static __always_inline int load_word(void *data, void *data_end, __u32 off, __u64 *word)
 {
-	void *data_end = (void *)(long)ctx->data_end;
-	void *data = (void *)(long)ctx->data;
-	__u32 last = (qname_len - 2) & 0xff;	/* byte before the root label */
-	const struct xdpdns_depths *depths;
-	struct xdpdns_hash h;
-	__u32 zero = 0, depth = 0, n = 0;
-	struct candidates *c;
-	__u8 *first;
+	__u64 *p = data + off;
 
-	c = bpf_map_lookup_elem(&xdpdns_scratch, &zero);
-	depths = bpf_map_lookup_elem(&XDPDNS_MAP_DEPTHS, &zero);
-	if (!c || !depths)
+	if ((void *)(p + 1) > data_end)
 		return -1;
-
-	xdpdns_hash_init(&h, seed);
-	for (__u32 k = 0; k < XDPDNS_NAME_MAX - 2; k++) {
-		__u32 pos = (last - k) & 0xff;
-		__u8 *b = data + (qname_off & 0x1ff) + pos;
-		__u32 starts;
-
-		/* Byte 0 starts the whole name, not an ancestor: done below. */
-		if (k >= last || (void *)(b + 1) > data_end)
-			break;
-		xdpdns_hash_byte(&h, xdpdns_lower(*b));
-
-		starts = (c->starts[(pos >> 6) & 3] >> (pos & 63)) & 1;
-		depth += starts;
-		c->h[n & XDPDNS_LABELS_MAX] = h;
-		c->pos[n & XDPDNS_LABELS_MAX] = pos;
-		n += starts & depth_has_rules(depths->below, depth);
-	}
-
-	first = data + (qname_off & 0x1ff);
-	if ((void *)(first + 1) > data_end)
-		return -1;
-	xdpdns_hash_byte(&h, *first);
-	c->whole = h;
-	return n;
+	*word = *p;
+	return 0;
 }
 
 /*
- * One lookup against one generation: the exact rule of the whole name
- * first, then pass 2, the below-rules of the ancestors from the closest up.
- * The first hit decides. Returns a xdpdns_probe result.
+ * The hash of the label whose length byte is at off. Whole words are read
+ * forwards; the last few bytes as the word that ends with the label, shifted
+ * down, so that no read passes the end of the label (it may start before
+ * the label, inside the DNS header at the earliest).
  */
-static __always_inline __u64 lookup_in(struct xdp_md *ctx, const struct query *q,
-				       struct candidates *c, __u64 seed, __u64 generation,
-				       __u32 *owner_off)
+static __always_inline int hash_label(void *data, void *data_end, __u32 off, __u32 len,
+				      struct xdpdns_hash *l)
 {
-	const struct xdpdns_depths *depths;
-	__u32 zero = 0, set = 0;
-	__u64 res;
-	int n;
+	__u32 rem = len & 7;
+	__u64 word;
 
-	depths = bpf_map_lookup_elem(&XDPDNS_MAP_DEPTHS, &zero);
-	n = xdpdns_collect(ctx, q->dns_off + DNS_HLEN, q->qname_len, seed);
-	if (!depths || n < 0)
-		return 0;
-
-	*owner_off = 0;
-	if (depth_has_rules(depths->exact, q->labels)) {
-		res = xdpdns_probe(c->whole.a, c->whole.b,
-				   SLOT_META(q->qname_len, XDPDNS_KIND_EXACT, set), generation);
-		if (res)
-			return res;
-	}
-
-	for (__u32 i = 0; i <= XDPDNS_LABELS_MAX; i++) {
-		__u32 j = (n - 1 - i) & XDPDNS_LABELS_MAX;
-		__u32 pos = c->pos[j];
-
-		if (i >= (__u32)n)
+	xdpdns_label_init(l, len);
+	for (__u32 w = 0; w < XDPDNS_LABEL_MAX / 8; w++) {
+		if (w >= len / 8)
 			break;
-		res = xdpdns_probe(c->h[j].a, c->h[j].b,
-				   SLOT_META((q->qname_len - pos) & 0xff, XDPDNS_KIND_BELOW, set),
-				   generation);
-		if (res) {
-			*owner_off = pos;
-			return res;
-		}
+		if (load_word(data, data_end, off + 1 + w * 8, &word))
+			return -1;
+		xdpdns_label_word(l, xdpdns_lower8(word));
+	}
+	if (rem) {
+		__u32 end = (off + 1 + len) & 0x3ff;
+
+		/* Never true (the name follows a 12-byte header): for the verifier. */
+		if (end < 8 || load_word(data, data_end, end - 8, &word))
+			return -1;
+		xdpdns_label_word(l, xdpdns_lower8(word >> (64 - rem * 8)));
 	}
 	return 0;
 }
 
 /*
- * Look the query up in the live generation. Should a new generation be
- * swapped in during the lookup, it starts again on the new one, so that one
- * query never sees parts of two policies.
+ * Pass 1: the hash of each label of QNAME, from the front. Pass 2: the
+ * labels taken into the name hash from the root outwards; the state after
+ * label i is the hash of the suffix starting there. Ancestors at depths that
+ * hold below-rules become candidates, the whole name is kept apart. Returns
+ * the number of candidates, or -1.
+ *
+ * A global function like xdpdns_probe. Pass 2 stores a candidate at every
+ * label and moves its index on only where one is wanted: without a branch
+ * there, the verifier need not follow each way through all 127 labels.
  */
-static __always_inline void lookup_qname(struct xdp_md *ctx, struct query *q, struct verdict *v)
+__noinline int xdpdns_collect(struct xdp_md *ctx, __u32 qname_off, __u32 labels, __u64 seed)
 {
-	const struct xdpdns_gen_header *hdr;
+	void *data_end = (void *)(long)ctx->data_end;
+	void *data = (void *)(long)ctx->data;
+	const struct xdpdns_depths *depths;
+	__u32 zero = 0, off = 0, n = 0;
 	struct candidates *c;
-	__u32 zero = 0;
-	__u64 res = 0;
-	void *map;
+	struct xdpdns_hash h;
 
 	c = bpf_map_lookup_elem(&xdpdns_scratch, &zero);
-	if (!c || q->labels == 0)	/* the root name: no rule can cover it */
-		return;
-	__builtin_memcpy(c->starts, q->starts, sizeof(c->starts));
+	depths = bpf_map_lookup_elem(&XDPDNS_MAP_DEPTHS, &zero);
+	if (!c || !depths || labels == 0 || labels > XDPDNS_LABELS_MAX)
+		return -1;
+
+	for (__u32 i = 0; i < XDPDNS_LABELS_MAX && i < labels; i++) {
+		__u32 at = (qname_off & 0x1ff) + (off & 0xff);
+		__u8 *lp = data + at;
+
+		if ((void *)(lp + 1) > data_end)
+			return -1;
+		if (*lp > XDPDNS_LABEL_MAX || hash_label(data, data_end, at, *lp, &c->label[i]))
+			return -1;
+		c->label_off[i] = off;
+		off += *lp + 1;
+	}
+
+	xdpdns_hash_init(&h, seed);
+	for (__u32 d = 1; d < XDPDNS_LABELS_MAX && d < labels; d++) {
+		__u32 i = (labels - d) & XDPDNS_LABELS_MAX;
+
+		xdpdns_hash_label(&h, &c->label[i]);
+		c->h[n & XDPDNS_LABELS_MAX] = h;
+		c->pos[n & XDPDNS_LABELS_MAX] = c->label_off[i];
+		n += depth_has_rules(depths->below, d);
+	}
+	xdpdns_hash_label(&h, &c->label[0]);
+	c->whole = h;
+	return n;
+}
+
+/*
+ * The exact rule of the whole name first, then the below-rules of the
+ * ancestors from the closest up; the first hit decides. Returns 0 or a
+ * xdpdns_probe() hit, with *owner_off set.
+ */
+static __always_inline __u64 lookup_in(struct xdp_md *ctx, __u32 qname_off, __u32 qname_len,
+				       __u32 labels, const struct xdpdns_gen_header *hdr,
+				       __u32 *owner_off)
+{
+	__u64 layout = (1ULL << hdr->filter_log2) - 1 |
+		       ((1ULL << hdr->buckets_log2) - 1) << 32;
+	const struct xdpdns_depths *depths;
+	struct candidates *c;
+	__u32 zero = 0, set = 0;
+	__u64 res = 0;
+	int n;
+
+	c = bpf_map_lookup_elem(&xdpdns_scratch, &zero);
+	depths = bpf_map_lookup_elem(&XDPDNS_MAP_DEPTHS, &zero);
+	if (!c || !depths)
+		return 0;
+	n = xdpdns_collect(ctx, qname_off, labels, hdr->seed);
+	if (n < 0)
+		return 0;
+
+	*owner_off = 0;
+	if (depth_has_rules(depths->exact, labels))
+		res = xdpdns_probe(c->whole.a, c->whole.b,
+				   SLOT_META(qname_len, XDPDNS_KIND_EXACT, set), layout);
+
+	for (__u32 i = 0; !res && i < (__u32)n && i < XDPDNS_LABELS_MAX; i++) {
+		__u32 j = (n - 1 - i) & XDPDNS_LABELS_MAX;
+
+		*owner_off = c->pos[j];
+		res = xdpdns_probe(c->h[j].a, c->h[j].b,
+				   SLOT_META((qname_len - *owner_off) & 0xff,
+					     XDPDNS_KIND_BELOW, set), layout);
+	}
+	return res;
+}
+
+/*
+ * Look a query name up in the live generation. The probes find the
+ * generation again each time; if it is not the one the lookup began with, a
+ * swap came in between, and the lookup starts over on the new one, so that
+ * one query never sees parts of two policies. Returns 0 for no rule, or
+ * PROBE_HIT with the rule's action, ede and feed in bits 0 to 31 and its
+ * owner's offset in QNAME from bit LOOKUP_OWNER_SHIFT.
+ *
+ * A global function: the program reaches it in many states (IPv4 or IPv6,
+ * VLAN tags, EDNS) and its result would otherwise multiply them again for
+ * the answer code that follows.
+ */
+__noinline __u64 xdpdns_lookup(struct xdp_md *ctx, __u32 qname_off, __u32 qname_len,
+			       __u32 labels)
+{
+	const struct xdpdns_gen_header *hdr, *now;
+	__u32 owner_off = 0;
+	__u64 res = 0, generation;
+	void *map;
 
 	for (int attempt = 0; attempt < 2; attempt++) {
 		hdr = live_generation(&map);
 		if (!hdr)
-			return;
-		res = lookup_in(ctx, q, c, hdr->seed, hdr->generation, &v->owner_off);
-		if (res != PROBE_STALE)
-			break;
+			return 0;
+		generation = hdr->generation;
+		res = lookup_in(ctx, qname_off, qname_len & 0xff, labels & 0xff, hdr, &owner_off);
+		now = live_generation(&map);
+		if (now && now->generation == generation)
+			return res ? res | (__u64)(owner_off & 0xff) << LOOKUP_OWNER_SHIFT : 0;
 	}
-	if (!(res & PROBE_HIT) || (res & PROBE_STALE))
+	return 0;
+}
+
+static __always_inline void lookup_qname(struct xdp_md *ctx, struct query *q, struct verdict *v)
+{
+	__u64 res;
+
+	if (q->labels == 0)	/* no rule can cover the root name */
+		return;
+	res = xdpdns_lookup(ctx, q->dns_off + DNS_HLEN, q->qname_len, q->labels);
+	if (!res)
 		return;
 
 	v->hit = 1;
 	v->action = res;
 	v->ede = res >> 8;
 	v->feed = res >> 16;
+	v->owner_off = (res >> LOOKUP_OWNER_SHIFT) & 0xff;
 }
 
 /* ---- answers ---- */
@@ -384,12 +435,16 @@ static __always_inline __u32 csum_fold(__u64 sum)
 /*
  * One's-complement sum of len bytes at off, read as 16-bit words in memory
  * order: the sum is byte-order independent (RFC 1071), so it is stored back
- * the same way without swapping.
+ * the same way without swapping. A global function: the verifier checks its
+ * loop once, not once for every kind of answer.
  */
-static __always_inline __u64 csum_bytes(void *data, void *data_end, __u32 off, __u32 len)
+__noinline __u64 xdpdns_csum(struct xdp_md *ctx, __u32 off, __u32 len)
 {
+	void *data_end = (void *)(long)ctx->data_end;
+	void *data = (void *)(long)ctx->data;
 	__u64 sum = 0;
 
+	off &= 0x1ff;
 	for (__u32 i = 0; i < 512; i += 2) {
 		__u16 *w = data + off + i;
 		__u8 *b = (__u8 *)w;
@@ -488,8 +543,8 @@ static __always_inline void swap_bytes(__u8 *a, __u8 *b, int n)
 }
 
 /* Ethernet, IP and UDP headers of the answer; UDP checksum still zero. */
-static __always_inline int rewrite_l2_l4(void *data, void *data_end, const struct query *q,
-					 const struct answer *a)
+static __always_inline int rewrite_l2_l4(struct xdp_md *ctx, void *data, void *data_end,
+					 const struct query *q, const struct answer *a)
 {
 	struct udphdr *udp = data + (q->l4_off & 0x7f);
 	__u16 port;
@@ -518,8 +573,7 @@ static __always_inline int rewrite_l2_l4(void *data, void *data_end, const struc
 		ip->tot_len = bpf_htons(q->l4_off - q->l3_off + a->udp_len);
 		ip->ttl = 64;
 		ip->check = 0;
-		ip->check = ~csum_fold(csum_bytes(data, data_end, q->l3_off & 0x1f,
-						  ip->ihl * 4)) & 0xffff;
+		ip->check = ~csum_fold(xdpdns_csum(ctx, q->l3_off, ip->ihl * 4)) & 0xffff;
 	}
 
 	port = udp->source;
@@ -614,7 +668,7 @@ static __always_inline int write_records(void *data, void *data_end, const struc
 	return 0;
 }
 
-static __always_inline void write_udp_checksum(void *data, void *data_end,
+static __always_inline void write_udp_checksum(struct xdp_md *ctx, void *data, void *data_end,
 					       const struct query *q, const struct answer *a)
 {
 	struct udphdr *udp = data + (q->l4_off & 0x7f);
@@ -624,10 +678,10 @@ static __always_inline void write_udp_checksum(void *data, void *data_end,
 	if ((void *)(udp + 1) > data_end)
 		return;
 	if (q->ipv6)	/* source and destination: the 32 bytes before UDP */
-		sum += csum_bytes(data, data_end, (q->l4_off - 32) & 0x7f, 32);
+		sum += xdpdns_csum(ctx, q->l4_off - 32, 32);
 	else
-		sum += csum_bytes(data, data_end, (q->l3_off + 12) & 0x7f, 8);
-	sum += csum_bytes(data, data_end, q->l4_off & 0x7f, a->udp_len);
+		sum += xdpdns_csum(ctx, q->l3_off + 12, 8);
+	sum += xdpdns_csum(ctx, q->l4_off, a->udp_len);
 
 	check = ~csum_fold(sum) & 0xffff;
 	udp->check = check ? check : 0xffff;
@@ -639,8 +693,8 @@ static __always_inline void write_udp_checksum(void *data, void *data_end,
  * write fails after the resize, which the exact sizing above rules out but
  * which must never send a half-rewritten frame on to the resolver.
  */
-static __always_inline int answer(struct xdp_md *ctx, const struct query *q,
-				  const struct verdict *v, const struct xdpdns_config *cfg)
+static __always_inline int rewrite_answer(struct xdp_md *ctx, const struct query *q,
+					  const struct verdict *v, const struct xdpdns_config *cfg)
 {
 	struct answer a;
 	void *data, *data_end;
@@ -653,15 +707,48 @@ static __always_inline int answer(struct xdp_md *ctx, const struct query *q,
 
 	data = (void *)(long)ctx->data;
 	data_end = (void *)(long)ctx->data_end;
-	if (rewrite_l2_l4(data, data_end, q, &a) ||
+	if (rewrite_l2_l4(ctx, data, data_end, q, &a) ||
 	    rewrite_dns_header(data, data_end, q, &a, cfg) ||
 	    write_records(data, data_end, q, &a, v, cfg))
 		return XDP_DROP;
-	write_udp_checksum(data, data_end, q, &a);
+	write_udp_checksum(ctx, data, data_end, q, &a);
 	return XDP_TX;
 }
 
+/*
+ * The answer for the query and verdict left in the scratch map. A global
+ * function: the program reaches it in many states (VLAN tags, IPv4 or IPv6,
+ * EDNS, each action), and checked inline the answer code would be walked by
+ * the verifier once for each of them.
+ */
+__noinline int xdpdns_answer(struct xdp_md *ctx)
+{
+	const struct xdpdns_config *cfg;
+	struct candidates *c;
+	__u32 zero = 0;
+
+	c = bpf_map_lookup_elem(&xdpdns_scratch, &zero);
+	cfg = bpf_map_lookup_elem(&XDPDNS_MAP_CONFIG, &zero);
+	if (!c || !cfg)
+		return XDP_PASS;
+	return rewrite_answer(ctx, &c->query, &c->verdict, cfg);
+}
+
 /* ---- entry ---- */
+
+static __always_inline int answer(struct xdp_md *ctx, const struct query *q,
+				  const struct verdict *v)
+{
+	struct candidates *c;
+	__u32 zero = 0;
+
+	c = bpf_map_lookup_elem(&xdpdns_scratch, &zero);
+	if (!c)
+		return XDP_PASS;
+	c->query = *q;
+	c->verdict = *v;
+	return xdpdns_answer(ctx);
+}
 
 static __always_inline __u32 answer_counter(__u8 action)
 {
@@ -767,7 +854,7 @@ int xdpdns_filter(struct xdp_md *ctx)
 	case XDPDNS_ACT_SINKHOLE:
 	case XDPDNS_ACT_TC:
 		counter = answer_counter(v.action);
-		xdp = answer(ctx, &q, &v, cfg);
+		xdp = answer(ctx, &q, &v);
 		if (xdp != XDP_TX)
 			counter = XDPDNS_CNT_NO_ROOM;
 		break;

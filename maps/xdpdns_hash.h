@@ -4,19 +4,23 @@
  * userspace, so the hash userspace stores is by construction the hash the
  * datapath computes.
  *
- * A name is hashed in wire form (length-prefixed labels, lower case), byte by
- * byte from its last byte towards its first, root label excluded. Hashing
- * backwards means that the state after the length byte of label i is the hash
- * of the suffix that starts at label i: one pass over a query name yields the
- * hash of the name and of every ancestor, which is what the lookup order
- * (exact name, then each ancestor) needs.
+ * A name is hashed label by label. A label's hash covers its length and its
+ * bytes, lower case, taken eight at a time as little-endian 64-bit words
+ * (the last word holds the remaining bytes, zero above them). The hash of a
+ * name starts from a per-generation seed for the root and takes in its
+ * labels from the root outwards, so the state after label i is the hash of
+ * the suffix that starts at label i: the hashes of a query name and of all
+ * its ancestors come from one pass, at the cost of a few multiplies per
+ * label rather than per byte.
  *
- * The state is two independent 64-bit lanes (xor-multiply, FNV-1a style, with
- * different odd multipliers), each finished with the MurmurHash3 64-bit
- * finaliser. Lane a gives the fingerprint stored in a slot; lane b, mixed
- * with the policy set, gives the bucket (low bits) and the filter block (high
- * 32 bits). Both lanes start from a seed that is random per generation, so
- * collisions cannot be precomputed against a running filter.
+ * Every state is two 64-bit lanes, xor-multiply-xorshift with different odd
+ * multipliers; each step is a bijection of the lane for a fixed input, so two
+ * names that differ in one label never collide unless that label's hashes
+ * do. Lane a gives the fingerprint stored in a slot; lane b, mixed with the
+ * policy set, gives the bucket (low bits) and the filter block (high 32
+ * bits). The seed is random per generation, so collisions cannot be
+ * precomputed against a running filter. Words are read in little-endian
+ * order on both sides: xdpdns runs on little-endian machines only.
  *
  * Why a false match is practically impossible: a query matches a rule that
  * is not for its name only if a slot that its lookup compares holds a rule
@@ -46,27 +50,63 @@
 #define __always_inline inline __attribute__((always_inline))
 #endif
 
-#define XDPDNS_HASH_MUL_A	0x00000100000001b3ULL	/* FNV-1a 64 prime */
-#define XDPDNS_HASH_MUL_B	0x9e3779b97f4a7c15ULL	/* 2^64 / golden ratio */
-#define XDPDNS_HASH_INIT_A	0xcbf29ce484222325ULL	/* FNV-1a 64 basis */
+#define XDPDNS_HASH_MUL_A	0x9e3779b97f4a7c15ULL	/* 2^64 / golden ratio */
+#define XDPDNS_HASH_MUL_B	0xc2b2ae3d27d4eb4fULL	/* odd, dense bits */
+#define XDPDNS_HASH_MUL_C	0xff51afd7ed558ccdULL
+#define XDPDNS_HASH_MUL_D	0xc4ceb9fe1a85ec53ULL
+#define XDPDNS_HASH_INIT_A	0xcbf29ce484222325ULL
 #define XDPDNS_HASH_INIT_B	0x84222325cbf29ce4ULL
 
+/* Two lanes of state: of one label, or of a suffix of a name. */
 struct xdpdns_hash {
 	__u64 a;
 	__u64 b;
 };
 
+/* Start the hash of a label of len bytes. */
+static __always_inline void xdpdns_label_init(struct xdpdns_hash *l, __u32 len)
+{
+	l->a = (len + 1) * XDPDNS_HASH_MUL_A;
+	l->b = (len + 1) * XDPDNS_HASH_MUL_B;
+}
+
+/* Take in the next word of a label, already folded to lower case. */
+static __always_inline void xdpdns_label_word(struct xdpdns_hash *l, __u64 word)
+{
+	l->a = (l->a ^ word) * XDPDNS_HASH_MUL_A;
+	l->a ^= l->a >> 32;
+	l->b = (l->b ^ word) * XDPDNS_HASH_MUL_B;
+	l->b ^= l->b >> 29;
+}
+
+/* The hash of the root name, where every name's hash starts. */
 static __always_inline void xdpdns_hash_init(struct xdpdns_hash *h, __u64 seed)
 {
 	h->a = XDPDNS_HASH_INIT_A ^ seed;
 	h->b = XDPDNS_HASH_INIT_B ^ (seed * XDPDNS_HASH_MUL_B);
 }
 
-/* Feed one wire byte, already folded to lower case. */
-static __always_inline void xdpdns_hash_byte(struct xdpdns_hash *h, __u8 c)
+/* Put label l in front of the name hashed in h. */
+static __always_inline void xdpdns_hash_label(struct xdpdns_hash *h, const struct xdpdns_hash *l)
 {
-	h->a = (h->a ^ c) * XDPDNS_HASH_MUL_A;
-	h->b = (h->b ^ c) * XDPDNS_HASH_MUL_B;
+	h->a = (h->a ^ l->a) * XDPDNS_HASH_MUL_C;
+	h->a ^= h->a >> 31;
+	h->b = (h->b ^ l->b) * XDPDNS_HASH_MUL_D;
+	h->b ^= h->b >> 27;
+}
+
+/*
+ * Fold the ASCII capitals of eight bytes to lower case, leaving every other
+ * byte as it is: per byte, bit 7 of (b & 0x7f) + 0x3f says b >= 'A' and bit
+ * 7 of (b & 0x7f) + 0x25 says b > 'Z', with no carry between bytes.
+ */
+static __always_inline __u64 xdpdns_lower8(__u64 x)
+{
+	__u64 low7 = x & 0x7f7f7f7f7f7f7f7fULL;
+	__u64 ge_a = low7 + 0x3f3f3f3f3f3f3f3fULL;
+	__u64 gt_z = low7 + 0x2525252525252525ULL;
+
+	return x | ((ge_a & ~gt_z & ~x & 0x8080808080808080ULL) >> 2);
 }
 
 static __always_inline __u64 xdpdns_mix64(__u64 x)

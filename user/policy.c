@@ -9,6 +9,7 @@
  * directory); readers are the datapath and other processes mapping the same
  * table, which is why slots are published with release stores.
  */
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -157,26 +158,24 @@ int xdpdns_name_parse(const char *text, struct xdpdns_name *out, const char **wh
 {
 	struct name_builder nb = { .out = out, .label_len = -1 };
 	const char *reason = NULL;
-	int err;
+	int err = -EINVAL;
 
 	memset(out, 0, sizeof(*out));
-	if (!text[0] || !strcmp(text, ".")) {
-		reason = text[0] ? "the root name covers every name" : "empty name";
-		err = -EINVAL;
-		goto out;
-	}
-	err = name_parse_text(text, &nb, &reason);
-	if (err)
-		goto out;
-
-	out->wire[out->len++] = 0;
-out:
+	if (!text[0])
+		reason = "empty name";
+	else if (!strcmp(text, "."))
+		reason = "the root name covers every name";
+	else
+		err = name_parse_text(text, &nb, &reason);
 	if (err) {
 		memset(out, 0, sizeof(*out));
 		if (why)
 			*why = reason;
+		return err;
 	}
-	return err;
+
+	out->wire[out->len++] = 0;
+	return 0;
 }
 
 /* Append n bytes and keep room for the NUL; false once buf is full. */
@@ -245,28 +244,52 @@ void xdpdns_name_suffix(const struct xdpdns_name *name, int i, struct xdpdns_nam
 		out->label_off[j] = name->label_off[i + j] - off;
 }
 
-void xdpdns_name_hash(const struct xdpdns_name *name, __u64 seed, struct xdpdns_hash *h)
+/*
+ * The hash of one label, as xdpdns_hash.h defines it: its bytes as
+ * little-endian words, the last one zero above the remaining bytes.
+ */
+static void label_hash(const __u8 *label, struct xdpdns_hash *l)
 {
-	xdpdns_hash_init(h, seed);
-	for (int i = name->len - 2; i >= 0; i--)
-		xdpdns_hash_byte(h, name->wire[i]);
+	__u32 len = label[0], rem = len & 7;
+	__u64 word;
+
+	xdpdns_label_init(l, len);
+	for (__u32 w = 0; w < len / 8; w++) {
+		memcpy(&word, label + 1 + w * 8, sizeof(word));
+		xdpdns_label_word(l, xdpdns_lower8(le64toh(word)));
+	}
+	if (rem) {
+		word = 0;
+		memcpy(&word, label + 1 + len - rem, rem);
+		xdpdns_label_word(l, xdpdns_lower8(le64toh(word)));
+	}
 }
 
 /*
- * The hash of every suffix in one backward pass, hs[i] for the suffix at
- * label i, taken where the datapath takes it: right after the length byte.
+ * The hash of every suffix, labels taken in from the root outwards: hs[i]
+ * is the state after label i, the hash of the suffix starting there.
  */
 static void name_hash_suffixes(const struct xdpdns_name *name, __u64 seed,
 			       struct xdpdns_hash *hs)
 {
-	struct xdpdns_hash h;
-	int l = name->labels - 1;
+	struct xdpdns_hash h, l;
 
 	xdpdns_hash_init(&h, seed);
-	for (int i = name->len - 2; i >= 0 && l >= 0; i--) {
-		xdpdns_hash_byte(&h, name->wire[i]);
-		if (i == name->label_off[l])
-			hs[l--] = h;
+	for (int i = name->labels - 1; i >= 0; i--) {
+		label_hash(name->wire + name->label_off[i], &l);
+		xdpdns_hash_label(&h, &l);
+		hs[i] = h;
+	}
+}
+
+void xdpdns_name_hash(const struct xdpdns_name *name, __u64 seed, struct xdpdns_hash *h)
+{
+	struct xdpdns_hash l;
+
+	xdpdns_hash_init(h, seed);
+	for (int i = name->labels - 1; i >= 0; i--) {
+		label_hash(name->wire + name->label_off[i], &l);
+		xdpdns_hash_label(h, &l);
 	}
 }
 
@@ -594,7 +617,7 @@ void xdpdns_gen_match(const struct xdpdns_gen *gen, const struct xdpdns_depths *
 	int labels = qname->labels;
 
 	memset(m, 0, sizeof(*m));
-	if (!labels)
+	if (!labels || labels > XDPDNS_LABELS_MAX)
 		return;
 	name_hash_suffixes(qname, gen->hdr->seed, hs);
 
