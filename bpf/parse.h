@@ -215,41 +215,6 @@ static __always_inline int parse_dns_header(void *data, void *data_end, struct q
 	return XDPDNS_CNT_QUERIES;
 }
 
-/*
- * Walk QNAME: check its labels and count them. Names of 255 bytes and 127
- * labels are walked whole: a label is at least 2 bytes, so 127 labels are
- * all that fit in 254 bytes before the root label.
- */
-static __always_inline int parse_qname(void *data, void *data_end, struct query *q)
-{
-	__u32 start = q->dns_off + DNS_HLEN;
-	__u32 off = 0;
-	int i;
-
-	for (i = 0; i <= XDPDNS_LABELS_MAX; i++) {
-		__u8 *lp = data + start + off;
-		__u8 len;
-
-		if ((void *)(lp + 1) > data_end || start + off + 1 > q->msg_end)
-			return XDPDNS_CNT_TRUNCATED;
-		len = *lp;
-		if (len == 0)
-			break;
-		if (len > XDPDNS_LABEL_MAX)	/* compression pointer or reserved type */
-			return XDPDNS_CNT_BAD_NAME;
-
-		off += len + 1;
-		if (off >= XDPDNS_NAME_MAX)	/* no room left for the root label */
-			return XDPDNS_CNT_TOO_LONG;
-	}
-	if (i > XDPDNS_LABELS_MAX)
-		return XDPDNS_CNT_TOO_LONG;
-
-	q->labels = i;
-	q->qname_len = off + 1;
-	return XDPDNS_CNT_QUERIES;
-}
-
 static __always_inline int parse_question_tail(void *data, void *data_end, struct query *q)
 {
 	__u32 off = q->dns_off + DNS_HLEN + (q->qname_len & 0xff);

@@ -281,22 +281,66 @@ static __always_inline int hash_label(void *data, void *data_end, __u32 off, __u
 }
 
 /*
- * Pass 1: the hash of each label of QNAME, from the front. Pass 2: the
- * labels taken into the name hash from the root outwards; the state after
- * label i is the hash of the suffix starting there. Ancestors at depths that
- * hold below-rules become candidates, the whole name is kept apart. Returns
- * the number of candidates, or -1.
+ * Walk QNAME at qname_off: check every label, count them and hash each one
+ * into the scratch map for xdpdns_lookup(). Names of 255 bytes and 127
+ * labels are walked whole: a label takes at least 2 bytes, so 127 labels
+ * are all that fit in 254 bytes before the root label. Returns the number
+ * of labels | the wire length << 8, or minus the counter of the pass reason.
  *
- * A global function like xdpdns_probe. Pass 2 stores a candidate at every
- * label and moves its index on only where one is wanted: without a branch
- * there, the verifier need not follow each way through all 127 labels.
+ * A global function, checked once by the verifier: with its per-word inner
+ * loop, inlined into the many states of the parser it would be too much.
  */
-__noinline int xdpdns_collect(struct xdp_md *ctx, __u32 qname_off, __u32 labels, __u64 seed)
+__noinline int xdpdns_qname(struct xdp_md *ctx, __u32 qname_off, __u32 msg_end)
 {
 	void *data_end = (void *)(long)ctx->data_end;
 	void *data = (void *)(long)ctx->data;
+	struct candidates *c;
+	__u32 zero = 0, off = 0, i;
+
+	c = bpf_map_lookup_elem(&xdpdns_scratch, &zero);
+	if (!c)
+		return -XDPDNS_CNT_MALFORMED;
+	qname_off &= 0x1ff;
+
+	for (i = 0; i <= XDPDNS_LABELS_MAX; i++) {
+		__u32 at = qname_off + (off & 0xff);
+		__u8 *lp = data + at;
+		__u8 len;
+
+		if ((void *)(lp + 1) > data_end || at + 1 > msg_end)
+			return -XDPDNS_CNT_TRUNCATED;
+		len = *lp;
+		if (len == 0)
+			break;
+		if (len > XDPDNS_LABEL_MAX)	/* compression pointer or reserved type */
+			return -XDPDNS_CNT_BAD_NAME;
+		if (off + len + 1 >= XDPDNS_NAME_MAX)	/* no room left for the root */
+			return -XDPDNS_CNT_TOO_LONG;
+		if (hash_label(data, data_end, at, len, &c->label[i & XDPDNS_LABELS_MAX]))
+			return -XDPDNS_CNT_TRUNCATED;
+
+		c->label_off[i & XDPDNS_LABELS_MAX] = off;
+		off += len + 1;
+	}
+	if (i > XDPDNS_LABELS_MAX)
+		return -XDPDNS_CNT_TOO_LONG;
+	return i | (off + 1) << 8;
+}
+
+/*
+ * Take the labels hashed by xdpdns_qname() into the name hash from the root
+ * outwards; the state after label i is the hash of the suffix starting
+ * there. Ancestors at depths that hold below-rules become candidates, the
+ * whole name is kept apart. Returns the number of candidates, or -1.
+ *
+ * A global function like xdpdns_probe. It stores a candidate at every label
+ * and moves its index on only where one is wanted: without a branch there,
+ * the verifier need not follow each way through all 127 labels.
+ */
+__noinline int xdpdns_collect(__u32 labels, __u64 seed)
+{
 	const struct xdpdns_depths *depths;
-	__u32 zero = 0, off = 0, n = 0;
+	__u32 zero = 0, n = 0;
 	struct candidates *c;
 	struct xdpdns_hash h;
 
@@ -304,18 +348,6 @@ __noinline int xdpdns_collect(struct xdp_md *ctx, __u32 qname_off, __u32 labels,
 	depths = bpf_map_lookup_elem(&XDPDNS_MAP_DEPTHS, &zero);
 	if (!c || !depths || labels == 0 || labels > XDPDNS_LABELS_MAX)
 		return -1;
-
-	for (__u32 i = 0; i < XDPDNS_LABELS_MAX && i < labels; i++) {
-		__u32 at = (qname_off & 0x1ff) + (off & 0xff);
-		__u8 *lp = data + at;
-
-		if ((void *)(lp + 1) > data_end)
-			return -1;
-		if (*lp > XDPDNS_LABEL_MAX || hash_label(data, data_end, at, *lp, &c->label[i]))
-			return -1;
-		c->label_off[i] = off;
-		off += *lp + 1;
-	}
 
 	xdpdns_hash_init(&h, seed);
 	for (__u32 d = 1; d < XDPDNS_LABELS_MAX && d < labels; d++) {
@@ -336,9 +368,8 @@ __noinline int xdpdns_collect(struct xdp_md *ctx, __u32 qname_off, __u32 labels,
  * ancestors from the closest up; the first hit decides. Returns 0 or a
  * xdpdns_probe() hit, with *owner_off set.
  */
-static __always_inline __u64 lookup_in(struct xdp_md *ctx, __u32 qname_off, __u32 qname_len,
-				       __u32 labels, const struct xdpdns_gen_header *hdr,
-				       __u32 *owner_off)
+static __always_inline __u64 lookup_in(__u32 qname_len, __u32 labels,
+				       const struct xdpdns_gen_header *hdr, __u32 *owner_off)
 {
 	__u64 layout = (1ULL << hdr->filter_log2) - 1 |
 		       ((1ULL << hdr->buckets_log2) - 1) << 32;
@@ -352,7 +383,7 @@ static __always_inline __u64 lookup_in(struct xdp_md *ctx, __u32 qname_off, __u3
 	depths = bpf_map_lookup_elem(&XDPDNS_MAP_DEPTHS, &zero);
 	if (!c || !depths)
 		return 0;
-	n = xdpdns_collect(ctx, qname_off, labels, hdr->seed);
+	n = xdpdns_collect(labels, hdr->seed);
 	if (n < 0)
 		return 0;
 
@@ -384,8 +415,7 @@ static __always_inline __u64 lookup_in(struct xdp_md *ctx, __u32 qname_off, __u3
  * VLAN tags, EDNS) and its result would otherwise multiply them again for
  * the answer code that follows.
  */
-__noinline __u64 xdpdns_lookup(struct xdp_md *ctx, __u32 qname_off, __u32 qname_len,
-			       __u32 labels)
+__noinline __u64 xdpdns_lookup(__u32 qname_len, __u32 labels)
 {
 	const struct xdpdns_gen_header *hdr, *now;
 	__u32 owner_off = 0;
@@ -397,7 +427,7 @@ __noinline __u64 xdpdns_lookup(struct xdp_md *ctx, __u32 qname_off, __u32 qname_
 		if (!hdr)
 			return 0;
 		generation = hdr->generation;
-		res = lookup_in(ctx, qname_off, qname_len & 0xff, labels & 0xff, hdr, &owner_off);
+		res = lookup_in(qname_len & 0xff, labels & 0xff, hdr, &owner_off);
 		now = live_generation(&map);
 		if (now && now->generation == generation)
 			return res ? res | (__u64)(owner_off & 0xff) << LOOKUP_OWNER_SHIFT : 0;
@@ -405,13 +435,13 @@ __noinline __u64 xdpdns_lookup(struct xdp_md *ctx, __u32 qname_off, __u32 qname_
 	return 0;
 }
 
-static __always_inline void lookup_qname(struct xdp_md *ctx, struct query *q, struct verdict *v)
+static __always_inline void lookup_qname(struct query *q, struct verdict *v)
 {
 	__u64 res;
 
 	if (q->labels == 0)	/* no rule can cover the root name */
 		return;
-	res = xdpdns_lookup(ctx, q->dns_off + DNS_HLEN, q->qname_len, q->labels);
+	res = xdpdns_lookup(q->qname_len, q->labels);
 	if (!res)
 		return;
 
@@ -736,6 +766,17 @@ __noinline int xdpdns_answer(struct xdp_md *ctx)
 
 /* ---- entry ---- */
 
+static __always_inline int parse_qname(struct xdp_md *ctx, struct query *q)
+{
+	int res = xdpdns_qname(ctx, q->dns_off + DNS_HLEN, q->msg_end);
+
+	if (res < 0)
+		return -res;
+	q->labels = res & 0xff;
+	q->qname_len = res >> 8;
+	return XDPDNS_CNT_QUERIES;
+}
+
 static __always_inline int answer(struct xdp_md *ctx, const struct query *q,
 				  const struct verdict *v)
 {
@@ -766,8 +807,8 @@ static __always_inline __u32 answer_counter(__u8 action)
 	}
 }
 
-static __always_inline int parse_query(void *data, void *data_end, struct query *q,
-				       const struct xdpdns_config *cfg)
+static __always_inline int parse_query(struct xdp_md *ctx, void *data, void *data_end,
+				       struct query *q, const struct xdpdns_config *cfg)
 {
 	struct ethhdr *eth = data;
 	__u32 ip_end = 0;
@@ -797,7 +838,7 @@ static __always_inline int parse_query(void *data, void *data_end, struct query 
 	if (res == XDPDNS_CNT_QUERIES)
 		res = parse_dns_header(data, data_end, q);
 	if (res == XDPDNS_CNT_QUERIES)
-		res = parse_qname(data, data_end, q);
+		res = parse_qname(ctx, q);
 	if (res == XDPDNS_CNT_QUERIES)
 		res = parse_question_tail(data, data_end, q);
 	if (res == XDPDNS_CNT_QUERIES)
@@ -824,12 +865,12 @@ int xdpdns_filter(struct xdp_md *ctx)
 		goto out;
 	}
 
-	counter = parse_query(data, data_end, &q, cfg);
+	counter = parse_query(ctx, data, data_end, &q, cfg);
 	if (counter != XDPDNS_CNT_QUERIES)
 		goto out;
 	count(XDPDNS_CNT_QUERIES);
 
-	lookup_qname(ctx, &q, &v);
+	lookup_qname(&q, &v);
 	if (!v.hit) {
 		counter = XDPDNS_CNT_PASSED;
 		goto out;

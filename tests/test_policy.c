@@ -3,9 +3,9 @@
  * Unit tests of user/policy.c: name encoding, the generation table as the
  * datapath reads it, rule edits and the lookup order. Generations are real
  * BPF maps, so most tests need CAP_BPF; without it they are skipped, never
- * passed. Layout checks recompute hashes and offsets here from
- * maps/xdpdns_abi.h instead of trusting policy.c, and read the table both
- * through the mapping and through the bpf() syscall.
+ * passed. Layout checks recompute hashes and offsets here from the maps/
+ * headers instead of trusting policy.c, and read the table both through the
+ * mapping and through the bpf() syscall.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -150,15 +150,40 @@ static const struct xdpdns_bucket *gen_window_bucket(const struct xdpdns_gen *ge
 	return gen_block(gen, 1 + gen_filter_blocks(gen) + bucket);
 }
 
-/* fp and place of a name as the datapath computes them, without policy.c. */
+/* A label as the datapath takes it in, its words assembled byte by byte. */
+static void label_by_hand(const __u8 *label, struct xdpdns_hash *l)
+{
+	int len = label[0];
+
+	xdpdns_label_init(l, len);
+	for (int w = 0; w * 8 < len; w++) {
+		__u64 word = 0;
+
+		for (int j = 0; j < 8 && w * 8 + j < len; j++)
+			word |= (__u64)label[1 + w * 8 + j] << (8 * j);
+		xdpdns_label_word(l, word);
+	}
+}
+
+/* The hash of a whole name, from the root outwards, without policy.c. */
+static void hash_by_hand(const struct xdpdns_name *name, __u64 seed, struct xdpdns_hash *h)
+{
+	struct xdpdns_hash l;
+
+	xdpdns_hash_init(h, seed);
+	for (int i = name->labels - 1; i >= 0; i--) {
+		label_by_hand(name->wire + name->label_off[i], &l);
+		xdpdns_hash_label(h, &l);
+	}
+}
+
+/* fp and place of a name as the datapath computes them. */
 static void key_by_hand(const struct xdpdns_gen *gen, const struct xdpdns_name *name,
 			__u16 set, __u64 *fp, __u64 *place)
 {
 	struct xdpdns_hash h;
 
-	xdpdns_hash_init(&h, xdpdns_gen_header(gen)->seed);
-	for (int i = name->len - 2; i >= 0; i--)
-		xdpdns_hash_byte(&h, name->wire[i]);
+	hash_by_hand(name, xdpdns_gen_header(gen)->seed, &h);
 	*fp = xdpdns_hash_fp(&h);
 	*place = xdpdns_hash_place(&h, set);
 }
@@ -336,46 +361,77 @@ static void test_name_format_round_trip(void **state)
 	assert_string_equal(buf, ".");
 }
 
-static void test_name_suffix_hash(void **state)
-{
-	static const char *const suffix[] = {
-		"a.Bb.example.com", "bb.example.com", "example.com", "com",
-	};
-	const __u64 seed = 0x0123456789abcdefULL;
-	struct xdpdns_name name, sub, want;
-	struct xdpdns_hash h, hs, hw;
-	int label = 3;
+/* Labels of 16, 8, 2, 9, 7 and 3 bytes: whole words, a partial one, both. */
+static const char *const suffix_text[] = {
+	"x123456789ABCDEF.abcdefgh.Bb.a23456789.example.com",
+	"abcdefgh.Bb.a23456789.example.com",
+	"bb.a23456789.example.com",
+	"a23456789.example.com",
+	"example.com",
+	"com",
+};
 
-	name_of(suffix[0], &name);
-	for (int i = 0; i < 4; i++) {
+#define SUFFIXES	(int)(sizeof(suffix_text) / sizeof(suffix_text[0]))
+
+static void test_name_suffix(void **state)
+{
+	struct xdpdns_name name, sub, want;
+
+	name_of(suffix_text[0], &name);
+	for (int i = 0; i < SUFFIXES; i++) {
 		xdpdns_name_suffix(&name, i, &sub);
-		name_of(suffix[i], &want);
+		name_of(suffix_text[i], &want);
 		assert_int_equal(sub.len, want.len);
 		assert_int_equal(sub.labels, want.labels);
 		assert_memory_equal(sub.wire, want.wire, want.len);
 		assert_memory_equal(sub.label_off, want.label_off, want.labels);
 	}
+	xdpdns_name_suffix(&name, SUFFIXES, &sub);
+	assert_int_equal(sub.len, 1);
+	assert_int_equal(sub.labels, 0);
+	assert_int_equal(sub.wire[0], 0);
+}
 
-	/* The running state at each length byte is that suffix's own hash. */
+static void test_name_suffix_hash(void **state)
+{
+	const __u64 seed = 0x0123456789abcdefULL;
+	struct xdpdns_name name, sub, want;
+	struct xdpdns_hash h, l, hs, hw;
+	char text[NAME_TEXT_MAX];
+
+	/* The running state after each label is that suffix's own hash. */
+	name_of(suffix_text[0], &name);
 	xdpdns_hash_init(&h, seed);
-	for (int i = name.len - 2; i >= 0; i--) {
-		xdpdns_hash_byte(&h, name.wire[i]);
-		if (i != name.label_off[label])
-			continue;
-		name_of(suffix[label], &want);
-		xdpdns_name_suffix(&name, label, &sub);
+	for (int i = SUFFIXES - 1; i >= 0; i--) {
+		label_by_hand(name.wire + name.label_off[i], &l);
+		xdpdns_hash_label(&h, &l);
+		name_of(suffix_text[i], &want);
+		xdpdns_name_suffix(&name, i, &sub);
 		xdpdns_name_hash(&sub, seed, &hs);
 		xdpdns_name_hash(&want, seed, &hw);
 		assert_int_equal(hs.a, h.a);
 		assert_int_equal(hs.b, h.b);
 		assert_int_equal(hw.a, h.a);
 		assert_int_equal(hw.b, h.b);
-		label--;
 	}
-	assert_int_equal(label, -1);
 
 	xdpdns_name_hash(&name, seed + 1, &hs);
 	assert_int_not_equal(hs.a, h.a);
+
+	/* The longest label, and a label boundary moved by one byte. */
+	memset(text, 'q', 63);
+	strcpy(text + 63, ".test");
+	name_of(text, &name);
+	hash_by_hand(&name, seed, &h);
+	xdpdns_name_hash(&name, seed, &hs);
+	assert_int_equal(hs.a, h.a);
+	assert_int_equal(hs.b, h.b);
+	name_of("ab.c.test", &name);
+	name_of("a.bc.test", &want);
+	xdpdns_name_hash(&name, seed, &hs);
+	xdpdns_name_hash(&want, seed, &hw);
+	assert_int_not_equal(hs.a, hw.a);
+	assert_int_not_equal(hs.b, hw.b);
 }
 
 static void map_info(int fd, struct bpf_map_info *info)
@@ -468,6 +524,69 @@ static void test_gen_slot_layout(void **state)
 
 		assert_true(blk->word[bit / 64] >> (bit % 64) & 1);
 	}
+	xdpdns_gen_close(gen);
+}
+
+static __u64 home_of(const struct xdpdns_gen *gen, const char *text, __u16 set, __u64 *fp)
+{
+	struct xdpdns_name name;
+	__u64 place, unused;
+
+	name_of(text, &name);
+	key_by_hand(gen, &name, set, fp ? fp : &unused, &place);
+	return place & (gen_buckets(gen) - 1);
+}
+
+/* The next name "p<i>.probe" homed in bucket want, from *i on. */
+static void name_homed(const struct xdpdns_gen *gen, __u64 want, int *i, char *buf,
+		       size_t size)
+{
+	for (;; (*i)++) {
+		snprintf(buf, size, "p%d.probe", *i);
+		if (home_of(gen, buf, 0, NULL) == want)
+			break;
+	}
+	(*i)++;
+}
+
+/*
+ * A full home bucket sends the next rule forward, wrapping after the last
+ * bucket; a tombstone left behind neither ends the search nor stays unused.
+ */
+static void test_gen_probe_window(void **state)
+{
+	struct xdpdns_gen *gen = gen_new(1);
+	__u64 last = gen_buckets(gen) - 1, fp[6];
+	const struct xdpdns_bucket *home, *next;
+	char text[6][32];
+	struct xdpdns_name name;
+	int n = 0;
+
+	for (int j = 0; j < 6; j++) {
+		name_homed(gen, last, &n, text[j], sizeof(text[j]));
+		home_of(gen, text[j], 0, &fp[j]);
+	}
+	home = gen_window_bucket(gen, last, 0);
+	next = gen_window_bucket(gen, last, 1);
+	assert_ptr_equal(next, gen_block(gen, 1 + gen_filter_blocks(gen)));
+
+	for (int j = 0; j < 5; j++)
+		add_ok(gen, text[j], XDPDNS_KIND_EXACT, XDPDNS_ACT_DROP);
+	for (int j = 0; j < 4; j++)
+		assert_int_equal(home->slot[j].fp, fp[j]);
+	assert_int_equal(next->slot[0].fp, fp[4]);
+	expect_match(gen, text[4], XDPDNS_ACT_DROP, 0, XDPDNS_KIND_EXACT);
+
+	name_of(text[0], &name);
+	assert_int_equal(xdpdns_gen_remove(gen, &name, 0, XDPDNS_KIND_EXACT), 1);
+	assert_int_equal(home->slot[0].fp, XDPDNS_FP_TOMBSTONE);
+	expect_match(gen, text[4], XDPDNS_ACT_DROP, 0, XDPDNS_KIND_EXACT);
+	assert_true(find_of(gen, text[4], 0, XDPDNS_KIND_EXACT, NULL));
+
+	add_ok(gen, text[5], XDPDNS_KIND_EXACT, XDPDNS_ACT_DROP);
+	assert_int_equal(home->slot[0].fp, fp[5]);
+	assert_int_equal(next->slot[1].fp, XDPDNS_FP_EMPTY);
+	assert_int_equal(gen_rules(gen), 5);
 	xdpdns_gen_close(gen);
 }
 
@@ -609,95 +728,21 @@ static void test_gen_kind_merge_replace(void **state)
 	xdpdns_gen_close(gen);
 }
 
-struct name_home {
-	__u64 home;
-	unsigned int i;
-};
-
-static int name_home_cmp(const void *a, const void *b)
-{
-	const struct name_home *x = a, *y = b;
-
-	if (x->home != y->home)
-		return x->home < y->home ? -1 : 1;
-	return x->i < y->i ? -1 : x->i > y->i;
-}
-
-/*
- * Where a fill in home order may start on the ring of buckets: right after a
- * bucket that first fit, run from bucket 0 without wrapping, leaves with a
- * free slot, so that no rule homed before the start spills past it. Taken
- * from the second half, far from the wrap that the real fill adds at 0.
- */
-static __u64 fill_start(const struct name_home *order, unsigned int n, __u64 buckets)
-{
-	unsigned char *used = calloc(buckets, 1);
-	__u64 b;
-
-	assert_non_null(used);
-	for (unsigned int j = 0; j < n; j++) {
-		for (b = order[j].home; b < order[j].home + XDPDNS_PROBE_MAX && b < buckets; b++) {
-			if (used[b] < XDPDNS_BUCKET_SLOTS) {
-				used[b]++;
-				break;
-			}
-		}
-	}
-	for (b = buckets / 2; b < buckets - 1 && used[b] == XDPDNS_BUCKET_SLOTS; b++)
-		;
-	free(used);
-	return b + 1;
-}
-
-/*
- * Rules go in by home bucket, as a builder must fill a table: first fit in
- * that order places every rule whenever any placement exists (on a line; the
- * ring needs the start fill_start picks). In arbitrary order, rules that
- * could have gone further fill the windows of later ones, and a table this
- * size at 38% load then runs out of room most of the time.
- */
-static void fill_by_home(struct xdpdns_gen *gen, unsigned int n)
-{
-	struct name_home *order = calloc(n, sizeof(*order));
-	__u64 mask = gen_buckets(gen) - 1, start;
-	char text[NAME_TEXT_MAX];
-	struct xdpdns_rule rule;
-	__u64 fp, place;
-
-	assert_non_null(order);
-	for (unsigned int i = 0; i < n; i++) {
-		random_name(i, text, sizeof(text));
-		name_of(text, &rule.name);
-		key_by_hand(gen, &rule.name, 0, &fp, &place);
-		order[i].home = place & mask;
-		order[i].i = i;
-	}
-	qsort(order, n, sizeof(*order), name_home_cmp);
-	start = fill_start(order, n, mask + 1);
-	for (unsigned int j = 0; j < n; j++)
-		order[j].home = (order[j].home - start) & mask;
-	qsort(order, n, sizeof(*order), name_home_cmp);
-
-	for (unsigned int j = 0; j < n; j++) {
-		unsigned int i = order[j].i;
-
-		random_name(i, text, sizeof(text));
-		rule_of(&rule, text, XDPDNS_KIND_EXACT | XDPDNS_KIND_BELOW, XDPDNS_ACT_DROP);
-		rule.feed = i % XDPDNS_FEEDS_MAX;
-		if (xdpdns_gen_insert(gen, &rule))
-			fail_msg("insert %u of %u failed: '%s'", j, n, text);
-	}
-	free(order);
-}
-
 static void test_gen_capacity_100k(void **state)
 {
 	struct xdpdns_gen *gen = gen_new(NAMES);
 	char text[NAME_TEXT_MAX];
+	struct xdpdns_rule rule;
 	struct xdpdns_match m;
 	int found = 0, miss = 0;
 
-	fill_by_home(gen, NAMES);
+	for (unsigned int i = 0; i < NAMES; i++) {
+		random_name(i, text, sizeof(text));
+		rule_of(&rule, text, XDPDNS_KIND_EXACT | XDPDNS_KIND_BELOW, XDPDNS_ACT_DROP);
+		rule.feed = i % XDPDNS_FEEDS_MAX;
+		if (xdpdns_gen_insert(gen, &rule))
+			fail_msg("insert %u of %u failed: '%s'", i, NAMES, text);
+	}
 	assert_int_equal(gen_rules(gen), NAMES);
 	assert_int_equal(gen_count(gen), NAMES);
 
@@ -778,8 +823,9 @@ static const struct xdpdns_slot *slot_with_fp(const struct xdpdns_gen *gen, __u6
 
 static void test_gen_enospc(void **state)
 {
-	struct xdpdns_gen *gen = gen_new(1);	/* 16 buckets, 64 slots */
-	const int slots = 16 * XDPDNS_BUCKET_SLOTS;
+	/* More buckets than one probe window covers, so a window can fill. */
+	struct xdpdns_gen *gen = gen_new(2 * XDPDNS_PROBE_MAX * XDPDNS_BUCKET_SLOTS);
+	const int slots = gen_buckets(gen) * XDPDNS_BUCKET_SLOTS;
 	const struct xdpdns_slot *slot;
 	struct xdpdns_slot found;
 	struct xdpdns_name name;
@@ -824,6 +870,8 @@ static void test_gen_enospc(void **state)
 	assert_int_equal(slot->fp, XDPDNS_FP_TOMBSTONE);
 	assert_int_equal(gen_rules(gen), slots - 1);
 	in[0] = false;
+	for (int j = 0; j < i; j++)
+		assert_int_equal(host_find(gen, j, NULL), in[j]);
 	for (; i < HOSTS_MAX && (err = host_add(gen, i, XDPDNS_ACT_DROP)); i++)
 		assert_int_equal(err, -ENOSPC);
 	assert_int_equal(err, 0);
@@ -957,20 +1005,35 @@ static void test_match_depth_masks(void **state)
 
 static void test_match_sets(void **state)
 {
-	struct xdpdns_gen *gen = gen_new(100);
+	struct xdpdns_gen *gen = gen_new(1);
 	struct xdpdns_rule rule;
+	struct xdpdns_slot slot;
 	struct xdpdns_match m;
+	__u64 home = home_of(gen, "evil.test", 0, NULL);
+	__u16 set = 1;
 
-	rule_of(&rule, "evil.test", XDPDNS_KIND_BELOW, XDPDNS_ACT_DROP);
-	rule.set = 3;
+	/* A set whose rule for the name shares set 0's bucket. */
+	while (set < XDPDNS_SETS_MAX && home_of(gen, "evil.test", set, NULL) != home)
+		set++;
+	assert_true(set < XDPDNS_SETS_MAX);
+
+	rule_of(&rule, "evil.test", XDPDNS_KIND_EXACT | XDPDNS_KIND_BELOW, XDPDNS_ACT_DROP);
+	rule.set = set;
 	assert_int_equal(xdpdns_gen_insert(gen, &rule), 0);
-
 	match_of(gen, NULL, "a.evil.test", 0, &m);
 	assert_false(m.hit);
-	match_of(gen, NULL, "a.evil.test", 3, &m);
+	assert_false(find_of(gen, "evil.test", 0, XDPDNS_KIND_EXACT, NULL));
+	match_of(gen, NULL, "a.evil.test", set, &m);
 	assert_true(m.hit);
-	assert_int_equal(m.slot.set, 3);
-	assert_int_equal(xdpdns_gen_depths(gen, 3)->below[0], 1ULL << 2);
+	assert_int_equal(m.slot.set, set);
+	assert_int_equal(xdpdns_gen_depths(gen, set)->below[0], 1ULL << 2);
+
+	/* Set 0's own rule for the name leaves the other set's alone. */
+	add_ok(gen, "evil.test", XDPDNS_KIND_EXACT | XDPDNS_KIND_BELOW, XDPDNS_ACT_ALLOW);
+	assert_int_equal(gen_rules(gen), 2);
+	assert_true(find_of(gen, "evil.test", set, XDPDNS_KIND_EXACT, &slot));
+	assert_int_equal(slot.action, XDPDNS_ACT_DROP);
+	expect_match(gen, "a.evil.test", XDPDNS_ACT_ALLOW, 1, XDPDNS_KIND_BELOW);
 	xdpdns_gen_close(gen);
 }
 
@@ -1125,9 +1188,11 @@ int main(void)
 		cmocka_unit_test(test_name_parse_escapes),
 		cmocka_unit_test(test_name_parse_limits),
 		cmocka_unit_test(test_name_format_round_trip),
+		cmocka_unit_test(test_name_suffix),
 		cmocka_unit_test(test_name_suffix_hash),
 		cmocka_unit_test(test_gen_create_sizes),
 		cmocka_unit_test(test_gen_slot_layout),
+		cmocka_unit_test(test_gen_probe_window),
 		cmocka_unit_test(test_gen_insert_find_remove),
 		cmocka_unit_test(test_gen_insert_refuses_bad_rules),
 		cmocka_unit_test(test_gen_kind_merge_replace),
