@@ -33,10 +33,15 @@ TLIB_SRCS := $(filter-out $(TEST_SRCS) tests/bench_%.c tests/demo_%.c,$(wildcard
 TLIB_OBJS := $(patsubst tests/%.c,$(OUT)/tests/%.o,$(TLIB_SRCS))
 
 .DELETE_ON_ERROR:
-.PHONY: all clean help test deps demo bench-datapath
+.SECONDARY:
+.PHONY: all programs clean help test deps demo bench-datapath
 
-all: $(BPF_OBJS) $(SKELS) $(if $(CLI_SRCS),$(OUT)/xdpdns) $(TEST_BINS) $(OUT)/bench_datapath \
-     $(OUT)/demo_datapath
+# `make` on a fresh machine installs the dependencies first (as root).
+all: deps
+	$(Q)$(MAKE) --no-print-directory programs
+
+programs: $(BPF_OBJS) $(SKELS) $(if $(CLI_SRCS),$(OUT)/xdpdns) $(TEST_BINS) $(OUT)/bench_datapath \
+       $(OUT)/demo_datapath
 
 $(OUT) $(OUT)/user $(OUT)/tests:
 	$(Q)mkdir -p $@
@@ -78,12 +83,10 @@ DEMO_HOSTS ?= ../shared/data/feeds/hosts/stevenblack_hosts.txt
 deps:
 	$(Q)scripts/deps.sh
 
-test: deps
-	$(Q)$(MAKE) --no-print-directory all
+test: all
 	$(Q)OUT=$(OUT) tests/run.sh
 
-demo: deps
-	$(Q)$(MAKE) --no-print-directory all
+demo: all
 	$(Q)$(OUT)/demo_datapath $(DEMO_HOSTS)
 
 bench-datapath: all
@@ -93,7 +96,7 @@ clean:
 	$(Q)rm -rf $(OUT)
 
 help:
-	@echo 'make                 build everything into $(OUT)/'
+	@echo 'make                 install dependencies (root), build everything into $(OUT)/'
 	@echo 'make demo            a real blocklist, queries through the program (root)'
 	@echo 'make test            install dependencies, build, run every test (root)'
 	@echo 'make bench-datapath  ns per packet through BPF_PROG_TEST_RUN'

@@ -46,7 +46,7 @@
  */
 #define DP_LINEAR_MAX	3520
 #define DP_DATA_ENV	"XDPDNS_TEST_DATA"
-#define DP_DATA_DIR	"/work/shared/data/queries"
+#define DP_DATA_DIR	"../shared/data/queries"	/* from the repository root */
 
 #define BOTH		(XDPDNS_KIND_EXACT | XDPDNS_KIND_BELOW)
 

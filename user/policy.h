@@ -29,13 +29,25 @@ struct xdpdns_name {
 /*
  * Parse a presentation-form name ("Www.Example.COM", trailing dot optional)
  * into normalised wire form: ASCII folded to lower case, lengths checked
- * (label 1..63 bytes, name <= 255 wire bytes). Backslash escapes (\. and
- * \DDD) are honoured. The root "." is refused: no rule may cover every name.
- * Returns 0, or -EINVAL with *why set to a static reason string.
+ * (label 1..63 bytes, name <= 255 wire bytes, <= 127 labels). Backslash
+ * escapes are honoured: \DDD for a byte, \X for the character X. The root
+ * "." is refused: no rule may cover every name. Returns 0, or -EINVAL with
+ * *why set to a static reason string.
  */
 int xdpdns_name_parse(const char *text, struct xdpdns_name *out, const char **why);
 
-/* Write the presentation form ("www.example.com", no trailing dot). */
+/*
+ * The longest presentation form: every byte of a 255-byte name as \DDD,
+ * dots between labels, and the NUL.
+ */
+#define XDPDNS_NAME_TEXT_MAX	(XDPDNS_NAME_MAX * 4 + 1)
+
+/*
+ * Write the presentation form ("www.example.com", no trailing dot; the root
+ * as "."), with dots and backslashes inside labels as \. and \\ and other
+ * bytes outside printable ASCII as \DDD. Cut to size - 1 bytes if buf is
+ * smaller than XDPDNS_NAME_TEXT_MAX; always NUL-terminated.
+ */
 void xdpdns_name_format(const struct xdpdns_name *name, char *buf, size_t size);
 
 /* The suffix of name starting at label i (0 = the name itself). */
@@ -50,8 +62,8 @@ struct xdpdns_rule {
 	__u8 kind;		/* XDPDNS_KIND_* bits, not 0 */
 	__u8 action;		/* enum xdpdns_action, not PASS */
 	__u8 ede;		/* 0 or an XDPDNS_EDE_* code */
-	__u16 set;
-	__u16 feed;
+	__u16 set;		/* < XDPDNS_SETS_MAX */
+	__u16 feed;		/* < XDPDNS_FEEDS_MAX */
 };
 
 struct xdpdns_gen;
@@ -67,7 +79,10 @@ struct xdpdns_gen *xdpdns_gen_create(__u32 rules, __u64 generation);
  * Adopt an existing generation map by fd (for example the inner map found
  * in the pinned outer map). Takes a duplicate of fd; the caller keeps its
  * own. Fails with EPROTO if the header is not a valid generation of this
- * ABI version. Returns NULL with errno set.
+ * ABI version. Depth masks cannot be read back from the slots (a slot holds
+ * the owner's length, not its depth), so the adopted generation starts with
+ * none: the pinned xdpdns_depths map stays the authority, and live edits
+ * only OR bits into it. Returns NULL with errno set.
  */
 struct xdpdns_gen *xdpdns_gen_open(int fd);
 
@@ -83,8 +98,11 @@ const struct xdpdns_gen_header *xdpdns_gen_header(const struct xdpdns_gen *gen);
  * Add a rule. A slot with the same name and set and the same action, ede
  * and feed gains the rule's kind bits; other slots with the same name and
  * set lose them (a later rule replaces an earlier one, kind by kind).
- * Safe against a datapath reading concurrently. Returns 0, or -ENOSPC when
- * the probe window is full (the caller builds a bigger generation).
+ * Safe against a datapath reading concurrently on x86 (see the README's
+ * limitations for weakly ordered CPUs). Returns 0; -ENOSPC when the probe
+ * window is full (the caller builds a bigger generation); -EINVAL for a
+ * rule out of range (kind 0 or unknown bits, action PASS or unknown, ede
+ * not 0 or 15 to 18, set or feed too large, the root name); -ENOMEM.
  */
 int xdpdns_gen_insert(struct xdpdns_gen *gen, const struct xdpdns_rule *rule);
 
