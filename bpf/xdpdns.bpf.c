@@ -129,7 +129,7 @@ static __always_inline int depth_has_rules(const __u64 *mask, __u32 depth)
 }
 
 /* A Bloom filter block answers "surely absent" for most misses. */
-static __always_inline int filter_may_hold(void *map, __u32 filter_mask, __u64 fp, __u64 place)
+static __always_inline int filter_may_hold(void *map, __u32 filter_mask, __u64 place)
 {
 	__u32 idx = 1 + ((place >> 32) & filter_mask);
 	struct xdpdns_filter_block *blk = bpf_map_lookup_elem(map, &idx);
@@ -137,7 +137,7 @@ static __always_inline int filter_may_hold(void *map, __u32 filter_mask, __u64 f
 	if (!blk)
 		return 0;
 	for (int k = 0; k < XDPDNS_FILTER_BITS; k++) {
-		__u32 bit = xdpdns_filter_bit(fp, k);
+		__u32 bit = xdpdns_filter_bit(place, k);
 
 		if (!((blk->word[(bit >> 6) & 7] >> (bit & 63)) & 1))
 			return 0;
@@ -215,10 +215,10 @@ __noinline __u64 xdpdns_probe(__u64 hash_a, __u64 hash_b, __u32 meta, __u64 layo
 	if (!map)
 		return 0;
 
-	fp = xdpdns_hash_fp(&h);
 	place = xdpdns_hash_place(&h, meta >> 16);
-	if (!filter_may_hold(map, filter_mask, fp, place))
+	if (!filter_may_hold(map, filter_mask, place))
 		return 0;
+	fp = xdpdns_hash_fp(&h);
 
 	/* An empty slot ends the search: the key would have been put there. */
 	home = place & bucket_mask;

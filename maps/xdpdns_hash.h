@@ -135,10 +135,14 @@ static __always_inline __u64 xdpdns_hash_place(const struct xdpdns_hash *h, __u1
 	return xdpdns_mix64(h->b + set);
 }
 
-/* The bit of a filter block (0 to 511) that bit k of a key sets. */
-static __always_inline __u32 xdpdns_filter_bit(__u64 fp, int k)
+/*
+ * The bit of a filter block (0 to 511) that bit k of a key sets, taken from
+ * the low bits of its place (the block comes from the high ones), so that a
+ * miss the filter rules out never needs the fingerprint.
+ */
+static __always_inline __u32 xdpdns_filter_bit(__u64 place, int k)
 {
-	return (fp >> (9 * k + 1)) & (XDPDNS_BLOCK_SIZE * 8 - 1);
+	return (place >> (9 * k)) & (XDPDNS_BLOCK_SIZE * 8 - 1);
 }
 
 /* Fold an ASCII letter to lower case; every other byte is kept. */

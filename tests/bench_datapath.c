@@ -4,11 +4,14 @@
  * with a million rules loaded, against a bare XDP_DROP program measured in
  * the same run.
  *
- * Hot: one frame run `repeat` times in one call; the kernel reports the mean
- * time per run. Cold: 100,000 different frames, each run once, so the
- * policy table is out of cache as under a random-subdomain flood; each call
- * reports the time of its one run, timer reads included, and the floor is
- * measured the same way on the same frames.
+ * Hot: one frame run 200,000 times in one call, the kernel reporting the
+ * mean time per run in whole ns (so a 10 ns floor is known to +-5%); the
+ * floor and the case alternate for nine rounds and
+ * the table gives the medians, the ratio being the median of the rounds'
+ * ratios. Cold: 100,000 different frames, each run once, so the policy
+ * table is out of cache as under a random-subdomain flood; each call reports
+ * the time of its one run, timer reads included, and the floor runs the
+ * same frames the same way, alternating with the case frame by frame.
  *
  * A frame the program answers is rewritten in place and a repeat would see
  * the answer, not the query. Hits are therefore measured with the drop
@@ -29,7 +32,8 @@
 #include "pkt.h"
 
 #define RULES		1000000
-#define HOT_REPEAT	1000000
+#define HOT_REPEAT	200000
+#define ROUNDS		9	/* hot: median of this many floor/case pairs */
 #define COLD_FRAMES	100000
 #define ANSWER_RUNS	200000
 
@@ -171,44 +175,89 @@ static double run(int prog_fd, const struct frame *f, int repeat, __u32 *retval)
 	return opts.duration;
 }
 
-/* Mean of one-run calls over n frames. */
-static double run_each(int prog_fd, const struct frame *frames, int n, __u32 want)
+/* A case against the floor: times in ns and their ratio. */
+struct measure {
+	double ns;
+	double floor;
+	double ratio;
+};
+
+static int cmp_double(const void *a, const void *b)
 {
-	double sum = 0;
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return v[n / 2];
+}
+
+static int hot(int prog, int floor_prog, const struct frame *f, struct measure *m)
+{
+	double ns[ROUNDS], floor_ns[ROUNDS], ratio[ROUNDS];
+
+	for (int r = 0; r < ROUNDS; r++) {
+		floor_ns[r] = run(floor_prog, f, HOT_REPEAT, NULL);
+		ns[r] = run(prog, f, HOT_REPEAT, NULL);
+		if (ns[r] < 0 || floor_ns[r] <= 0)
+			return -1;
+		ratio[r] = ns[r] / floor_ns[r];
+	}
+	m->ns = median(ns, ROUNDS);
+	m->floor = median(floor_ns, ROUNDS);
+	m->ratio = median(ratio, ROUNDS);
+	return 0;
+}
+
+/* One-run calls over n frames, floor and case alternating frame by frame. */
+static int cold(int prog, int floor_prog, const struct frame *frames, int n, __u32 want,
+		struct measure *m)
+{
+	double sum = 0, floor_sum = 0;
 
 	for (int i = 0; i < n; i++) {
+		double floor_ns = run(floor_prog, &frames[i], 1, NULL);
 		__u32 ret;
-		double ns = run(prog_fd, &frames[i], 1, &ret);
+		double ns = run(prog, &frames[i], 1, &ret);
 
-		if (ns < 0)
+		if (ns < 0 || floor_ns < 0)
 			return -1;
-		if (want && ret != want) {
+		if (ret != want) {
 			fprintf(stderr, "error: frame %d returned %u, expected %u\n", i, ret, want);
 			return -1;
 		}
 		sum += ns;
+		floor_sum += floor_ns;
 	}
-	return sum / n;
+	m->ns = sum / n;
+	m->floor = floor_sum / n;
+	m->ratio = sum / floor_sum;
+	return 0;
 }
 
 struct row {
 	const char *name;
-	double hot;
-	double cold;	/* 0: not measured */
+	struct measure hot;
+	struct measure cold;	/* ns 0: not measured */
 };
 
-static void print_table(const struct row *rows, int n, double hot_floor, double cold_floor)
+static void print_table(const struct row *rows, int n)
 {
-	printf("\n| case | hot ns | hot / floor | cold ns | cold / floor |\n");
-	printf("| --- | ---: | ---: | ---: | ---: |\n");
+	printf("\n| case | hot ns | hot floor ns | hot / floor | cold ns | cold floor ns | "
+	       "cold / floor |\n");
+	printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
 	for (int i = 0; i < n; i++) {
 		const struct row *r = &rows[i];
 
-		printf("| %s | %.1f | %.2f | ", r->name, r->hot, r->hot / hot_floor);
-		if (r->cold > 0)
-			printf("%.1f | %.2f |\n", r->cold, r->cold / cold_floor);
+		printf("| %s | %.1f | %.1f | %.2f | ", r->name, r->hot.ns, r->hot.floor,
+		       r->hot.ratio);
+		if (r->cold.ns > 0)
+			printf("%.1f | %.1f | %.2f |\n", r->cold.ns, r->cold.floor, r->cold.ratio);
 		else
-			printf("- | - |\n");
+			printf("- | - | - |\n");
 	}
 }
 
@@ -293,12 +342,11 @@ static const char *name_20_labels =
 int main(void)
 {
 	struct frame miss4, miss20, exact, below, ntp;
-	double hot_floor, cold_floor;
 	struct xdpdns_gen *gen;
 	struct drop *floor_skel;
 	struct xdpdns *skel;
 	struct timespec t0, t1;
-	struct row rows[5];
+	struct row rows[5] = {};
 	int prog, floor_prog;
 
 	skel = xdpdns__open_and_load();
@@ -328,35 +376,31 @@ int main(void)
 	    make_query(&below, "x.y.z.blocked.example") || make_ntp(&ntp))
 		return 1;
 
-	hot_floor = run(floor_prog, &miss4, HOT_REPEAT, NULL);
-	rows[0] = (struct row){ "non-DNS UDP", run(prog, &ntp, HOT_REPEAT, NULL), 0 };
-	rows[1] = (struct row){ "4-label miss", run(prog, &miss4, HOT_REPEAT, NULL), 0 };
-	rows[2] = (struct row){ "exact hit", run(prog, &exact, HOT_REPEAT, NULL), 0 };
-	rows[3] = (struct row){ "subtree hit, 3 labels below", run(prog, &below, HOT_REPEAT, NULL), 0 };
-	rows[4] = (struct row){ "20-label miss", run(prog, &miss20, HOT_REPEAT, NULL), 0 };
+	rows[0].name = "non-DNS UDP";
+	rows[1].name = "4-label miss";
+	rows[2].name = "exact hit";
+	rows[3].name = "subtree hit, 3 labels below";
+	rows[4].name = "20-label miss";
+	if (hot(prog, floor_prog, &ntp, &rows[0].hot) ||
+	    hot(prog, floor_prog, &miss4, &rows[1].hot) ||
+	    hot(prog, floor_prog, &exact, &rows[2].hot) ||
+	    hot(prog, floor_prog, &below, &rows[3].hot) ||
+	    hot(prog, floor_prog, &miss20, &rows[4].hot))
+		return 1;
 
-	{
-		const char *kinds[] = { "miss4", "exact", "below", "miss20" };
-		int row_of[] = { 1, 2, 3, 4 };
-		struct frame *f = cold_frames("miss4");
+	for (int k = 0; k < 4; k++) {
+		static const char *kinds[] = { "miss4", "exact", "below", "miss20" };
+		__u32 want = k == 1 || k == 2 ? XDP_DROP : XDP_PASS;
+		struct frame *f = cold_frames(kinds[k]);
 
-		cold_floor = run_each(floor_prog, f, COLD_FRAMES, XDP_DROP);
+		if (!f || cold(prog, floor_prog, f, COLD_FRAMES, want, &rows[k + 1].cold))
+			return 1;
 		free(f);
-		for (int k = 0; k < 4; k++) {
-			__u32 want = k == 1 || k == 2 ? XDP_DROP : XDP_PASS;
-
-			f = cold_frames(kinds[k]);
-			if (!f)
-				return 1;
-			rows[row_of[k]].cold = run_each(prog, f, COLD_FRAMES, want);
-			free(f);
-		}
 	}
 
 	if (measure_answer(gen, prog, floor_prog, &exact))
 		return 1;
-	printf("floor (XDP_DROP): hot %.1f ns, cold %.1f ns\n", hot_floor, cold_floor);
-	print_table(rows, 5, hot_floor, cold_floor);
+	print_table(rows, 5);
 
 	xdpdns_gen_close(gen);
 	drop__destroy(floor_skel);

@@ -520,7 +520,7 @@ static void test_gen_slot_layout(void **state)
 
 	blk = gen_block(gen, 1 + ((place >> 32) & (gen_filter_blocks(gen) - 1)));
 	for (int k = 0; k < XDPDNS_FILTER_BITS; k++) {
-		__u32 bit = xdpdns_filter_bit(fp, k);
+		__u32 bit = xdpdns_filter_bit(place, k);
 
 		assert_true(blk->word[bit / 64] >> (bit % 64) & 1);
 	}

@@ -323,7 +323,7 @@ static void filter_add(struct xdpdns_gen *gen, const struct gen_key *k)
 	struct xdpdns_filter_block *blk = filter_block(gen, k);
 
 	for (int i = 0; i < XDPDNS_FILTER_BITS; i++) {
-		__u32 bit = xdpdns_filter_bit(k->fp, i);
+		__u32 bit = xdpdns_filter_bit(k->place, i);
 		__u64 *w = &blk->word[bit / 64];
 
 		__atomic_store_n(w, __atomic_load_n(w, __ATOMIC_RELAXED) | 1ULL << (bit % 64),
@@ -336,7 +336,7 @@ static bool filter_has(const struct xdpdns_gen *gen, const struct gen_key *k)
 	const struct xdpdns_filter_block *blk = filter_block(gen, k);
 
 	for (int i = 0; i < XDPDNS_FILTER_BITS; i++) {
-		__u32 bit = xdpdns_filter_bit(k->fp, i);
+		__u32 bit = xdpdns_filter_bit(k->place, i);
 
 		if (!(blk->word[bit / 64] >> (bit % 64) & 1))
 			return false;
