@@ -417,19 +417,24 @@ static __always_inline __u64 lookup_in(__u32 qname_len, __u32 labels,
  */
 __noinline __u64 xdpdns_lookup(__u32 qname_len, __u32 labels)
 {
-	const struct xdpdns_gen_header *hdr, *now;
-	__u32 owner_off = 0;
-	__u64 res = 0, generation;
-	void *map;
+	const struct xdpdns_gen_header *hdr;
+	__u32 owner_off = 0, zero = 0;
+	void *map, *now;
+	__u64 res;
 
 	for (int attempt = 0; attempt < 2; attempt++) {
 		hdr = live_generation(&map);
 		if (!hdr)
 			return 0;
-		generation = hdr->generation;
 		res = lookup_in(qname_len & 0xff, labels & 0xff, hdr, &owner_off);
-		now = live_generation(&map);
-		if (now && now->generation == generation)
+
+		/*
+		 * The same map still in the slot is the same generation: a
+		 * map swapped out cannot be freed, and its address reused,
+		 * while this program runs (an RCU read-side section).
+		 */
+		now = bpf_map_lookup_elem(&XDPDNS_MAP_POLICY, &zero);
+		if (now == map)
 			return res ? res | (__u64)(owner_off & 0xff) << LOOKUP_OWNER_SHIFT : 0;
 	}
 	return 0;

@@ -850,13 +850,25 @@ int xdpdns_gen_publish_depths(const struct xdpdns_gen *gen, int depths_fd)
 }
 
 /* Leave exactly gen's masks, now that no older generation can be live. */
+/* Every set's masks to exactly this generation's, in one system call. */
 static int depths_trim(const struct xdpdns_gen *gen, int depths_fd)
 {
+	static __u32 keys[XDPDNS_SETS_MAX];
+	struct xdpdns_depths *values;
+	__u32 count = XDPDNS_SETS_MAX;
+	int err = 0;
+
+	values = calloc(XDPDNS_SETS_MAX, sizeof(*values));
+	if (!values)
+		return -ENOMEM;
 	for (__u32 set = 0; set < XDPDNS_SETS_MAX; set++) {
-		if (bpf_map_update_elem(depths_fd, &set, xdpdns_gen_depths(gen, set), BPF_ANY))
-			return -errno;
+		keys[set] = set;
+		values[set] = *xdpdns_gen_depths(gen, set);
 	}
-	return 0;
+	if (bpf_map_update_batch(depths_fd, keys, values, &count, NULL))
+		err = -errno;
+	free(values);
+	return err;
 }
 
 int xdpdns_gen_activate(struct xdpdns_gen *gen, int policy_fd, int depths_fd)
