@@ -66,13 +66,12 @@ struct verdict {
 };
 
 /*
- * Per-query work space, too big for the 512-byte stack: the hash of every
- * label, then of every candidate suffix, root side first; and the query and
- * verdict handed to xdpdns_answer().
+ * Per-query work space, too big for the 512-byte stack: where each label
+ * starts, the hash of every candidate suffix, root side first; and the query
+ * and verdict handed to xdpdns_answer().
  */
 struct candidates {
 	/* 128 entries: indices are masked with XDPDNS_LABELS_MAX (127) */
-	struct xdpdns_hash label[XDPDNS_LABELS_MAX + 1];
 	__u8 label_off[XDPDNS_LABELS_MAX + 1];	/* length byte of each label */
 	struct xdpdns_hash h[XDPDNS_LABELS_MAX + 1];	/* candidate suffixes */
 	__u8 pos[XDPDNS_LABELS_MAX + 1];	/* their owner offset in QNAME */
@@ -125,7 +124,14 @@ static __always_inline const struct xdpdns_gen_header *live_generation(void **ma
 
 static __always_inline int depth_has_rules(const __u64 *mask, __u32 depth)
 {
-	return (mask[(depth >> 6) & 1] >> (depth & 63)) & 1;
+	__u32 word = depth >> 6;
+
+	/*
+	 * Masked in assembly: the compiler, knowing depth < 128, would drop
+	 * the mask, and the verifier, knowing less, then refuses the read.
+	 */
+	asm volatile("%[w] &= 1" : [w] "+r"(word));
+	return (mask[word] >> (depth & 63)) & 1;
 }
 
 /* A Bloom filter block answers "surely absent" for most misses. */
@@ -281,14 +287,14 @@ static __always_inline int hash_label(void *data, void *data_end, __u32 off, __u
 }
 
 /*
- * Walk QNAME at qname_off: check every label, count them and hash each one
- * into the scratch map for xdpdns_lookup(). Names of 255 bytes and 127
+ * Walk QNAME at qname_off: check every label, count them and note where each
+ * starts, in the scratch map for xdpdns_lookup(). Names of 255 bytes and 127
  * labels are walked whole: a label takes at least 2 bytes, so 127 labels
  * are all that fit in 254 bytes before the root label. Returns the number
  * of labels | the wire length << 8, or minus the counter of the pass reason.
  *
- * A global function, checked once by the verifier: with its per-word inner
- * loop, inlined into the many states of the parser it would be too much.
+ * A global function, checked once by the verifier rather than once for each
+ * state the parser reaches it in.
  */
 __noinline int xdpdns_qname(struct xdp_md *ctx, __u32 qname_off, __u32 msg_end)
 {
@@ -316,8 +322,6 @@ __noinline int xdpdns_qname(struct xdp_md *ctx, __u32 qname_off, __u32 msg_end)
 			return -XDPDNS_CNT_BAD_NAME;
 		if (off + len + 1 >= XDPDNS_NAME_MAX)	/* no room left for the root */
 			return -XDPDNS_CNT_TOO_LONG;
-		if (hash_label(data, data_end, at, len, &c->label[i & XDPDNS_LABELS_MAX]))
-			return -XDPDNS_CNT_TRUNCATED;
 
 		c->label_off[i & XDPDNS_LABELS_MAX] = off;
 		off += len + 1;
@@ -327,38 +331,100 @@ __noinline int xdpdns_qname(struct xdp_md *ctx, __u32 qname_off, __u32 msg_end)
 	return i | (off + 1) << 8;
 }
 
+/* The index of the highest bit set, plus one; 0 for none. */
+static __always_inline __u32 fls64(__u64 x)
+{
+	__u32 n = 0;
+
+	if (!x)
+		return 0;
+	if (x >> 32) {
+		n += 32;
+		x >>= 32;
+	}
+	if (x >> 16) {
+		n += 16;
+		x >>= 16;
+	}
+	if (x >> 8) {
+		n += 8;
+		x >>= 8;
+	}
+	if (x >> 4) {
+		n += 4;
+		x >>= 4;
+	}
+	if (x >> 2) {
+		n += 2;
+		x >>= 2;
+	}
+	return n + (x >> 1) + 1;
+}
+
 /*
- * Take the labels hashed by xdpdns_qname() into the name hash from the root
- * outwards; the state after label i is the hash of the suffix starting
- * there. Ancestors at depths that hold below-rules become candidates, the
- * whole name is kept apart. Returns the number of candidates, or -1.
+ * How many labels, from the root, a lookup of a name of `labels` labels has
+ * to hash: all of them if its own depth holds exact rules, else as many as
+ * the deepest ancestor depth holding below-rules. A long random name under a
+ * list of registered domains costs a few labels of hashing, not 127.
+ */
+static __always_inline __u32 depth_needed(const struct xdpdns_depths *m, __u32 labels)
+{
+	__u64 low, high;
+
+	if (depth_has_rules(m->exact, labels))
+		return labels;
+
+	/* below-rules at depths 1 to labels - 1: bits under bit `labels` */
+	high = labels > 64 ? m->below[1] & ((1ULL << ((labels - 64) & 63)) - 1) : 0;
+	if (high)
+		return 64 + fls64(high) - 1;
+	low = labels >= 64 ? m->below[0] : m->below[0] & ((1ULL << (labels & 63)) - 1);
+	return low ? fls64(low) - 1 : 0;
+}
+
+/*
+ * Hash the labels of QNAME from the root outwards, as far as depth_needed();
+ * the state after each label is the hash of the suffix starting there.
+ * Ancestors at depths that hold below-rules become candidates, and the whole
+ * name is kept apart when its depth was reached. Returns the number of
+ * candidates, or -1.
  *
  * A global function like xdpdns_probe. It stores a candidate at every label
  * and moves its index on only where one is wanted: without a branch there,
  * the verifier need not follow each way through all 127 labels.
  */
-__noinline int xdpdns_collect(__u32 labels, __u64 seed)
+__noinline int xdpdns_collect(struct xdp_md *ctx, __u32 qname_off, __u32 labels, __u64 seed)
 {
+	void *data_end = (void *)(long)ctx->data_end;
+	void *data = (void *)(long)ctx->data;
 	const struct xdpdns_depths *depths;
-	__u32 zero = 0, n = 0;
+	__u32 zero = 0, n = 0, top;
 	struct candidates *c;
-	struct xdpdns_hash h;
+	struct xdpdns_hash h, l;
 
 	c = bpf_map_lookup_elem(&xdpdns_scratch, &zero);
 	depths = bpf_map_lookup_elem(&XDPDNS_MAP_DEPTHS, &zero);
 	if (!c || !depths || labels == 0 || labels > XDPDNS_LABELS_MAX)
 		return -1;
+	top = depth_needed(depths, labels);
 
 	xdpdns_hash_init(&h, seed);
-	for (__u32 d = 1; d < XDPDNS_LABELS_MAX && d < labels; d++) {
+	for (__u32 d = 1; d <= XDPDNS_LABELS_MAX && d <= top; d++) {
 		__u32 i = (labels - d) & XDPDNS_LABELS_MAX;
+		__u32 off = c->label_off[i];
+		__u32 at = (qname_off & 0x1ff) + off;
+		__u8 *lp = data + at;
+		__u32 ancestor = (d - labels) >> 31;	/* d < labels, branch-free */
 
-		xdpdns_hash_label(&h, &c->label[i]);
+		if ((void *)(lp + 1) > data_end || *lp > XDPDNS_LABEL_MAX ||
+		    hash_label(data, data_end, at, *lp, &l))
+			return -1;
+		xdpdns_hash_label(&h, &l);
+
 		c->h[n & XDPDNS_LABELS_MAX] = h;
-		c->pos[n & XDPDNS_LABELS_MAX] = c->label_off[i];
-		n += depth_has_rules(depths->below, d);
+		c->pos[n & XDPDNS_LABELS_MAX] = off;
+		n += ancestor & depth_has_rules(depths->below, d);
 	}
-	xdpdns_hash_label(&h, &c->label[0]);
 	c->whole = h;
 	return n;
 }
@@ -368,8 +434,9 @@ __noinline int xdpdns_collect(__u32 labels, __u64 seed)
  * ancestors from the closest up; the first hit decides. Returns 0 or a
  * xdpdns_probe() hit, with *owner_off set.
  */
-static __always_inline __u64 lookup_in(__u32 qname_len, __u32 labels,
-				       const struct xdpdns_gen_header *hdr, __u32 *owner_off)
+static __always_inline __u64 lookup_in(struct xdp_md *ctx, __u32 qname_off, __u32 qname_len,
+				       __u32 labels, const struct xdpdns_gen_header *hdr,
+				       __u32 *owner_off)
 {
 	__u64 layout = (1ULL << hdr->filter_log2) - 1 |
 		       ((1ULL << hdr->buckets_log2) - 1) << 32;
@@ -383,7 +450,7 @@ static __always_inline __u64 lookup_in(__u32 qname_len, __u32 labels,
 	depths = bpf_map_lookup_elem(&XDPDNS_MAP_DEPTHS, &zero);
 	if (!c || !depths)
 		return 0;
-	n = xdpdns_collect(labels, hdr->seed);
+	n = xdpdns_collect(ctx, qname_off, labels, hdr->seed);
 	if (n < 0)
 		return 0;
 
@@ -415,7 +482,8 @@ static __always_inline __u64 lookup_in(__u32 qname_len, __u32 labels,
  * VLAN tags, EDNS) and its result would otherwise multiply them again for
  * the answer code that follows.
  */
-__noinline __u64 xdpdns_lookup(__u32 qname_len, __u32 labels)
+__noinline __u64 xdpdns_lookup(struct xdp_md *ctx, __u32 qname_off, __u32 qname_len,
+			       __u32 labels)
 {
 	const struct xdpdns_gen_header *hdr;
 	__u32 owner_off = 0, zero = 0;
@@ -426,7 +494,7 @@ __noinline __u64 xdpdns_lookup(__u32 qname_len, __u32 labels)
 		hdr = live_generation(&map);
 		if (!hdr)
 			return 0;
-		res = lookup_in(qname_len & 0xff, labels & 0xff, hdr, &owner_off);
+		res = lookup_in(ctx, qname_off, qname_len & 0xff, labels & 0xff, hdr, &owner_off);
 
 		/*
 		 * The same map still in the slot is the same generation: a
@@ -440,13 +508,13 @@ __noinline __u64 xdpdns_lookup(__u32 qname_len, __u32 labels)
 	return 0;
 }
 
-static __always_inline void lookup_qname(struct query *q, struct verdict *v)
+static __always_inline void lookup_qname(struct xdp_md *ctx, struct query *q, struct verdict *v)
 {
 	__u64 res;
 
 	if (q->labels == 0)	/* no rule can cover the root name */
 		return;
-	res = xdpdns_lookup(q->qname_len, q->labels);
+	res = xdpdns_lookup(ctx, q->dns_off + DNS_HLEN, q->qname_len, q->labels);
 	if (!res)
 		return;
 
@@ -875,7 +943,7 @@ int xdpdns_filter(struct xdp_md *ctx)
 		goto out;
 	count(XDPDNS_CNT_QUERIES);
 
-	lookup_qname(&q, &v);
+	lookup_qname(ctx, &q, &v);
 	if (!v.hit) {
 		counter = XDPDNS_CNT_PASSED;
 		goto out;

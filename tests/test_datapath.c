@@ -65,6 +65,9 @@
 #define LABELS127	A120 "a.a.a.a.a.a.a"			/* 127 labels, 255 bytes */
 #define LABELS128	"b." LABELS127
 #define LABELS127_Z	A120 "a.a.a.a.a.a.z"			/* "z" at offset 252 */
+#define B10		"b.b.b.b.b.b.b.b.b.b."
+#define DEPTH100	B10 B10 B10 B10 B10 B10 B10 B10 B10 "b.b.b.b.b.b.b.b.b.far"
+#define DEPTH99		B10 B10 B10 B10 B10 B10 B10 B10 B10 "b.b.b.b.b.b.b.b.far"
 
 /* The loaded program and the policy every row runs against. */
 static struct {
@@ -118,6 +121,7 @@ static const struct dp_rule rules[] = {
 	{ "`at.test",		BOTH, XDPDNS_ACT_NXDOMAIN, 0, 24 },
 	{ "y.bad.test",	XDPDNS_KIND_EXACT, XDPDNS_ACT_ALLOW, 0, 25 },
 	{ "set1.test",		BOTH, XDPDNS_ACT_NXDOMAIN, 0, 26, 1 },
+	{ DEPTH100,		XDPDNS_KIND_BELOW, XDPDNS_ACT_NXDOMAIN, 0, 27 },
 };
 
 /*
@@ -792,6 +796,10 @@ static const struct dp_case answer_cases[] = {
 	  { .qname = LABELS127 }, XDP_TX, XDPDNS_CNT_NXDOMAIN, LABELS127 },
 	{ "a 127-label name is matched by a BELOW rule on its top label",
 	  { .qname = LABELS127_Z, .ip = 6 }, XDP_TX, XDPDNS_CNT_NXDOMAIN, "z" },
+	{ "a BELOW rule 100 labels deep matches a name two labels below it",
+	  { .qname = "x.y." DEPTH100 }, XDP_TX, XDPDNS_CNT_NXDOMAIN, DEPTH100 },
+	{ "a BELOW rule 100 labels deep does not match a sibling at depth 100",
+	  { .qname = "x." DEPTH99 }, XDP_PASS, XDPDNS_CNT_PASSED },
 
 	/* label boundaries */
 	{ "a BELOW rule on bad.test does not match notbad.test",
