@@ -17,28 +17,28 @@
  * multipliers; each step is a bijection of the lane for a fixed input, so two
  * names that differ in one label never collide unless that label's hashes
  * do. Lane a gives the fingerprint stored in a slot; lane b, mixed with the
- * policy set, gives the bucket (low bits) and the filter block (high 32
- * bits). The seed is random per generation, so collisions cannot be
- * precomputed against a running filter. Words are read in little-endian
- * order on both sides: xdpdns runs on little-endian machines only.
+ * policy set, gives the place: the bucket and the filter bits (low bits) and
+ * the filter block (high 32 bits). The seed is random per generation, so
+ * collisions cannot be precomputed against a running filter. Words are read
+ * in little-endian order on both sides: xdpdns runs on little-endian
+ * machines only.
  *
  * Why a false match is practically impossible: a query matches a rule that
  * is not for its name only if a slot that its lookup compares holds a rule
- * of another name with the same 64-bit fingerprint (lane a), wire length and
- * policy set. A lookup compares at most XDPDNS_PROBE_MAX *
- * XDPDNS_BUCKET_SLOTS = 64 slots, and since the bucket comes from lane b,
- * which slots those are does not depend on lane a: each matches a foreign
- * name's fingerprint with probability 2^-64, however many rules there are.
- * A query looks up at most one key per label, 127, so
+ * of another name with the same 64-bit fingerprint, wire length and policy
+ * set. A lookup compares at most XDPDNS_PROBE_MAX * XDPDNS_BUCKET_SLOTS = 64
+ * slots. Which slots those are is decided by lane b, independently of lane
+ * a, so each holds a foreign name whose fingerprint equals the query's with
+ * probability 2^-64, however many rules the table holds. A query makes at
+ * most one lookup per label, 127, and is looked up at most twice (once more
+ * if a new generation came in during the first lookup), so
  *
- *   P(false match per query) <= 127 * 64 * 2^-64 ~= 4.4e-16
+ *   P(false match per query) <= 2 * 127 * 64 * 2^-64 ~= 8.8e-16
  *
- * whether 10 million rules are loaded or 10 billion. Counted the pessimistic
- * way instead, as if every lookup were compared with all 10 million rules:
- * 1e7 * 2^-64 ~= 5.4e-13 per lookup, still below 1e-12 for a query that
- * makes one lookup, and about 1.6e-12 for the three lookups of a typical
- * query against a list with rules at three depths; the bound above is the
- * one that holds for this table.
+ * with 10 million rules as with 10 billion: far below 1e-12. (A bound that
+ * ignored the buckets, comparing each lookup with all 10 million rules,
+ * would give 1e7 * 2^-64 ~= 5.4e-13 per lookup; the table makes a query
+ * compare at most 64 slots, so that count does not apply.)
  */
 #ifndef XDPDNS_HASH_H
 #define XDPDNS_HASH_H
