@@ -168,8 +168,9 @@ static __always_inline int rewrite_l2_l4(struct xdp_md *ctx, void *data, void *d
 	return 0;
 }
 
-static __always_inline int rewrite_dns_header(void *data, void *data_end, const struct query *q,
-					      const struct answer *a, const struct xdpdns_config *cfg)
+static __always_inline int rewrite_dns_header(void *data, void *data_end,
+					      const struct query *q, const struct answer *a,
+					      const struct xdpdns_config *cfg)
 {
 	__u8 *h = data + (q->dns_off & 0x7f);
 

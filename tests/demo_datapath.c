@@ -57,7 +57,8 @@ static int load_hosts(struct xdpdns_gen *gen, const char *path, int *rules)
 		if (local_name(name))
 			continue;
 		if (xdpdns_name_parse(name, &r.name, &why)) {
-			fprintf(stderr, "warning: %s:%d: '%s' skipped: %s\n", path, lineno, name, why);
+			fprintf(stderr, "warning: %s:%d: '%s' skipped: %s\n", path, lineno,
+				name, why);
 			continue;
 		}
 		if (xdpdns_gen_insert(gen, &r) == 0)
