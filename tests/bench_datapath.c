@@ -8,9 +8,10 @@
  * mean time per run in whole ns (so a 10 ns floor is known to +-5%); the
  * floor and each case alternate for fifteen rounds and the table gives the
  * medians, the ratio being the median of the rounds' ratios. Cold: 100,000
- * different frames, each run once, so the policy table is out of cache as under a random-subdomain flood; each call reports
- * the time of its one run, timer reads included, and the floor runs the
- * same frames the same way, alternating with the case frame by frame.
+ * different frames, each run once, so the policy table is out of cache as
+ * under a random-subdomain flood; each call reports the time of its one run,
+ * timer reads included, and the floor runs the same frames the same way,
+ * alternating with the case frame by frame.
  *
  * A frame the program answers is rewritten in place and a repeat would see
  * the answer, not the query. Hits are therefore measured with the drop
