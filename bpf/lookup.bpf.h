@@ -108,10 +108,11 @@ static __always_inline __u32 first_hit_value(const struct xdpdns_bucket *b, __u3
  * rule, or PROBE_HIT with the rule's action, ede and feed in the low 32 bits.
  *
  * A global function, so the verifier checks it once rather than at each of
- * the up to 128 probes of a name; hence scalar arguments only. Should a new
- * generation be swapped in meanwhile, the probe may read it with the old
- * masks (every index stays inside the map); xdpdns_lookup() notices the
- * swap afterwards and throws the result away.
+ * the up to 128 probes of a name; hence scalar arguments only, and the
+ * generation found again here. Should a new one have been swapped in
+ * meanwhile, the probe reads it with the old masks (an index past its end
+ * finds nothing); xdpdns_lookup() notices the swap afterwards and throws
+ * the result away.
  */
 __noinline __u64 xdpdns_probe(__u64 hash_a, __u64 hash_b, __u32 meta, __u64 layout)
 {
@@ -148,6 +149,8 @@ __noinline __u64 xdpdns_probe(__u64 hash_a, __u64 hash_b, __u32 meta, __u64 layo
 	}
 	return 0;
 }
+
+#define COLLECT_WHOLE	0x100	/* xdpdns_collect(): the whole name is wanted */
 
 /* Load 8 bytes of the packet at off, if they lie in it. */
 static __always_inline int load_word(void *data, void *data_end, __u32 off, __u64 *word)
@@ -291,8 +294,9 @@ static __always_inline __u32 depth_needed(const struct xdpdns_depths *m, __u32 l
  * Hash the labels of QNAME from the root outwards, as far as depth_needed();
  * the state after each label is the hash of the suffix starting there.
  * Ancestors at depths that hold below-rules become candidates, and the whole
- * name is kept apart when its depth was reached. Returns the number of
- * candidates, or -1.
+ * name is kept apart when its own depth holds exact rules. Returns the
+ * number of candidates, plus COLLECT_WHOLE if the whole name is wanted, or
+ * -1.
  *
  * A global function like xdpdns_probe. It stores a candidate at every label
  * and moves its index on only where one is wanted: without a branch there,
@@ -331,7 +335,7 @@ __noinline int xdpdns_collect(struct xdp_md *ctx, __u32 qname_off, __u32 labels,
 		n += ancestor & depth_has_rules(depths->below, d);
 	}
 	c->whole = h;
-	return n;
+	return n | (top == labels ? COLLECT_WHOLE : 0);
 }
 
 /*
@@ -345,25 +349,24 @@ static __always_inline __u64 lookup_in(struct xdp_md *ctx, __u32 qname_off, __u3
 {
 	__u64 layout = (1ULL << hdr->filter_log2) - 1 |
 		       ((1ULL << hdr->buckets_log2) - 1) << 32;
-	const struct xdpdns_depths *depths;
-	struct scratch *c;
 	__u32 zero = 0, set = 0;
+	struct scratch *c;
 	__u64 res = 0;
 	int n;
 
 	c = bpf_map_lookup_elem(&xdpdns_scratch, &zero);
-	depths = bpf_map_lookup_elem(&XDPDNS_MAP_DEPTHS, &zero);
-	if (!c || !depths)
+	if (!c)
 		return 0;
 	n = xdpdns_collect(ctx, qname_off, labels, hdr->seed);
 	if (n < 0)
 		return 0;
 
 	*owner_off = 0;
-	if (depth_has_rules(depths->exact, labels))
+	if (n & COLLECT_WHOLE)
 		res = xdpdns_probe(c->whole.a, c->whole.b,
 				   SLOT_META(qname_len, XDPDNS_KIND_EXACT, set), layout);
 
+	n &= ~COLLECT_WHOLE;
 	for (__u32 i = 0; !res && i < (__u32)n && i < XDPDNS_LABELS_MAX; i++) {
 		__u32 j = (n - 1 - i) & XDPDNS_LABELS_MAX;
 
