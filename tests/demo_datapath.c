@@ -14,13 +14,8 @@
 
 #include "xdpdns.skel.h"
 #include "policy.h"
+#include "stats.h"
 #include "pkt.h"
-
-static const char *counter_names[XDPDNS_CNT_COUNT] = {
-	"packets", "queries", "passed", "allowed", "logged", "dropped", "nxdomain",
-	"nodata", "refused", "sinkhole", "tc", "no_room", "not_dns", "fragment",
-	"truncated", "malformed", "not_query", "bad_name", "too_long", "bad_edns",
-};
 
 /* Hosts-file entries that are the machine's own names, never rules. */
 static int local_name(const char *name)
@@ -116,19 +111,12 @@ static int send_query(int prog, const char *name)
 
 static void print_stats(int fd)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	__u64 vals[ncpu];
-
 	printf("\ncounters (summed over CPUs):\n");
 	for (__u32 k = 0; k < XDPDNS_CNT_COUNT; k++) {
-		__u64 sum = 0;
+		__u64 sum;
 
-		if (bpf_map_lookup_elem(fd, &k, vals))
-			continue;
-		for (int c = 0; c < ncpu; c++)
-			sum += vals[c];
-		if (sum)
-			printf("  %-10s %llu\n", counter_names[k], (unsigned long long)sum);
+		if (xdpdns_percpu_sum(fd, k, &sum) == 0 && sum)
+			printf("  %-10s %llu\n", xdpdns_counter_name(k), (unsigned long long)sum);
 	}
 }
 

@@ -1,13 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 # Run every test program in $OUT/tests (cmocka) and every tests/test-*.sh,
-# then print one line: "N passed, N failed". Exit status 1 if any failed.
+# then print one line: "N passed, N failed" (", N skipped" after it when a
+# program exited with 77, for lack of root). Exit status 1 if any failed.
 # Run as root: the tests load BPF programs and create maps.
 set -u
 
 OUT=${OUT:-build}
 passed=0
 failed=0
+skipped=0
 
 run_cmocka() {
 	bin=$1
@@ -16,6 +18,13 @@ run_cmocka() {
 	"$bin" >"$log" 2>&1
 	status=$?
 	cat "$log"
+	# 77: the program needs what this machine or user lacks (root).
+	if [ "$status" -eq 77 ]; then
+		echo "SKIP: $bin"
+		skipped=$((skipped + 1))
+		rm -f "$log"
+		return
+	fi
 	ok=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
 	bad=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
 	rm -f "$log"
@@ -65,5 +74,9 @@ for script in tests/test-*.sh; do
 	run_script "$script"
 done
 
-echo "$passed passed, $failed failed"
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
 [ "$failed" -eq 0 ]

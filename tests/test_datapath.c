@@ -27,6 +27,7 @@
 
 #include "xdpdns.skel.h"
 #include "policy.h"
+#include "stats.h"
 #include "pkt.h"
 
 /*
@@ -78,8 +79,6 @@ static struct {
 	int stats;
 	int feeds;
 	int config;
-	int ncpus;
-	__u64 *percpu;
 	struct xdpdns_gen *main_gen;
 	struct xdpdns_gen *corpus_gen;
 	__u64 generation;
@@ -153,19 +152,6 @@ struct dp_result {
 struct dp_check {
 	const char *what;
 	int failed;
-};
-
-static const char *const counter_names[XDPDNS_CNT_COUNT] = {
-	[XDPDNS_CNT_PACKETS] = "packets",	[XDPDNS_CNT_QUERIES] = "queries",
-	[XDPDNS_CNT_PASSED] = "passed",		[XDPDNS_CNT_ALLOWED] = "allowed",
-	[XDPDNS_CNT_LOGGED] = "logged",		[XDPDNS_CNT_DROPPED] = "dropped",
-	[XDPDNS_CNT_NXDOMAIN] = "nxdomain",	[XDPDNS_CNT_NODATA] = "nodata",
-	[XDPDNS_CNT_REFUSED] = "refused",	[XDPDNS_CNT_SINKHOLE] = "sinkhole",
-	[XDPDNS_CNT_TC] = "tc",			[XDPDNS_CNT_NO_ROOM] = "no_room",
-	[XDPDNS_CNT_NOT_DNS] = "not_dns",	[XDPDNS_CNT_FRAGMENT] = "fragment",
-	[XDPDNS_CNT_TRUNCATED] = "truncated",	[XDPDNS_CNT_MALFORMED] = "malformed",
-	[XDPDNS_CNT_NOT_QUERY] = "not_query",	[XDPDNS_CNT_BAD_NAME] = "bad_name",
-	[XDPDNS_CNT_TOO_LONG] = "too_long",	[XDPDNS_CNT_BAD_EDNS] = "bad_edns",
 };
 
 static const char *verdict_name(long v)
@@ -270,12 +256,11 @@ static void check_done(const struct dp_check *ck)
 
 static int read_sum(int fd, __u32 key, long long *sum)
 {
-	if (bpf_map_lookup_elem(fd, &key, dp.percpu))
-		return -errno;
-	*sum = 0;
-	for (int i = 0; i < dp.ncpus; i++)
-		*sum += dp.percpu[i];
-	return 0;
+	__u64 v;
+	int err = xdpdns_percpu_sum(fd, key, &v);
+
+	*sum = v;
+	return err;
 }
 
 static int read_counters(long long *cnt, long long *feed)
@@ -328,7 +313,7 @@ static void check_counters(struct dp_check *ck, const struct dp_result *r,
 
 		if (i == XDPDNS_CNT_QUERIES && is_verdict(want))
 			exp = 1;
-		snprintf(field, sizeof(field), "counter %s", counter_names[i]);
+		snprintf(field, sizeof(field), "counter %s", xdpdns_counter_name(i));
 		check_eq(ck, field, r->cnt[i], exp);
 	}
 }
@@ -518,7 +503,7 @@ static void check_model(struct dp_check *ck, const struct dp_case *c,
 
 	if (got != want)
 		print_error("%s\n    test model: pkt_classify() says %s, the row %s\n",
-			    c->what, counter_names[got], counter_names[want]);
+			    c->what, xdpdns_counter_name(got), xdpdns_counter_name(want));
 	ck->failed += got != want;
 }
 
@@ -1750,10 +1735,6 @@ static int dp_load(void)
 	dp.stats = bpf_map__fd(dp.skel->maps.xdpdns_stats);
 	dp.feeds = bpf_map__fd(dp.skel->maps.xdpdns_feedhits);
 	dp.config = bpf_map__fd(dp.skel->maps.xdpdns_config);
-	dp.ncpus = libbpf_num_possible_cpus();
-	dp.percpu = calloc(dp.ncpus > 0 ? dp.ncpus : 1, sizeof(__u64));
-	if (dp.ncpus <= 0 || !dp.percpu)
-		return -1;
 
 	xdpdns_config_default(&cfg);
 	if (bpf_map_update_elem(dp.config, &key, &cfg, BPF_ANY))
@@ -1770,7 +1751,6 @@ static void dp_unload(void)
 {
 	xdpdns_gen_close(dp.main_gen);
 	xdpdns__destroy(dp.skel);
-	free(dp.percpu);
 }
 
 /*

@@ -24,6 +24,7 @@
 
 #include "xdpdns.skel.h"
 #include "policy.h"
+#include "stats.h"
 #include "pkt.h"
 
 #define SWAPS		200	/* each waits for an RCU grace period: ~15 ms here */
@@ -69,13 +70,10 @@ static void *swap_loop(void *arg)
 
 static __u64 counter(struct xdpdns *skel, __u32 key)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	__u64 vals[ncpu], sum = 0;
+	__u64 sum;
 
-	if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.xdpdns_stats), &key, vals))
+	if (xdpdns_percpu_sum(bpf_map__fd(skel->maps.xdpdns_stats), key, &sum))
 		return ~0ULL;
-	for (int c = 0; c < ncpu; c++)
-		sum += vals[c];
 	return sum;
 }
 
