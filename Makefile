@@ -29,7 +29,10 @@ CLI_OBJS  := $(patsubst user/%.c,$(OUT)/user/%.o,$(CLI_SRCS))
 
 TEST_SRCS := $(wildcard tests/test_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(OUT)/tests/%,$(TEST_SRCS))
-TLIB_SRCS := $(filter-out $(TEST_SRCS) tests/bench_%.c tests/demo_%.c,$(wildcard tests/*.c))
+# Programs of their own under tests/: benchmarks, the demo, lab tools.
+TOOL_SRCS := $(wildcard tests/bench_*.c tests/demo_*.c tests/lab_*.c)
+TOOL_BINS := $(patsubst tests/%.c,$(OUT)/%,$(TOOL_SRCS))
+TLIB_SRCS := $(filter-out $(TEST_SRCS) $(TOOL_SRCS),$(wildcard tests/*.c))
 TLIB_OBJS := $(patsubst tests/%.c,$(OUT)/tests/%.o,$(TLIB_SRCS))
 
 .DELETE_ON_ERROR:
@@ -40,8 +43,7 @@ TLIB_OBJS := $(patsubst tests/%.c,$(OUT)/tests/%.o,$(TLIB_SRCS))
 all: deps
 	$(Q)$(MAKE) --no-print-directory programs
 
-programs: $(BPF_OBJS) $(SKELS) $(if $(CLI_SRCS),$(OUT)/xdpdns) $(TEST_BINS) $(OUT)/bench_datapath \
-       $(OUT)/demo_datapath
+programs: $(BPF_OBJS) $(SKELS) $(if $(CLI_SRCS),$(OUT)/xdpdns) $(TEST_BINS) $(TOOL_BINS)
 
 $(OUT) $(OUT)/user $(OUT)/tests:
 	$(Q)mkdir -p $@
@@ -70,13 +72,9 @@ $(OUT)/tests/test_%: $(OUT)/tests/test_%.o $(TLIB_OBJS) $(LIB_OBJS)
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS) -lcmocka
 
-$(OUT)/bench_datapath: $(OUT)/tests/bench_datapath.o $(TLIB_OBJS) $(LIB_OBJS)
+$(TOOL_BINS): $(OUT)/%: $(OUT)/tests/%.o $(TLIB_OBJS) $(LIB_OBJS)
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS) -lm
-
-$(OUT)/demo_datapath: $(OUT)/tests/demo_datapath.o $(TLIB_OBJS) $(LIB_OBJS)
-	$(call say,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
 DEMO_HOSTS ?= ../shared/data/feeds/hosts/stevenblack_hosts.txt
 

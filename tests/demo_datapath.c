@@ -14,6 +14,7 @@
 
 #include "xdpdns.skel.h"
 #include "policy.h"
+#include "names.h"
 #include "stats.h"
 #include "pkt.h"
 

@@ -27,6 +27,7 @@
 
 #include "xdpdns.skel.h"
 #include "policy.h"
+#include "names.h"
 #include "stats.h"
 #include "pkt.h"
 

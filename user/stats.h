@@ -1,16 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/*
- * The datapath's counters as userspace reads them: their names, and their
- * per-CPU values summed.
- */
+/* The datapath's per-CPU counters summed, as userspace reports them. */
 #ifndef XDPDNS_STATS_H
 #define XDPDNS_STATS_H
 
 #include <linux/types.h>
 #include "xdpdns_abi.h"
-
-/* The name of a counter as users see it ("nxdomain"), or NULL. */
-const char *xdpdns_counter_name(__u32 counter);
 
 /*
  * Sum counter `key` of a per-CPU array map over all possible CPUs into
