@@ -273,6 +273,60 @@ static __always_inline void write_udp_checksum(struct xdp_md *ctx, void *data, v
 }
 
 /*
+ * Move the first len bytes of the frame `shift` bytes towards its start,
+ * after bpf_xdp_adjust_head() made that room: the frame then starts with the
+ * query's headers and question again. Forwards, eight bytes at a time: each
+ * write lands below every byte still to be read. Returns 0 or -1.
+ */
+__noinline int xdpdns_move_front(struct xdp_md *ctx, __u32 shift, __u32 len)
+{
+	void *data_end = (void *)(long)ctx->data_end;
+	void *data = (void *)(long)ctx->data;
+	__u32 i = 0;
+
+	shift &= 0xff;
+	for (; i + 8 <= len && i < 512; i += 8) {
+		__u64 *from = data + shift + i, *to = data + i;
+
+		if ((void *)(from + 1) > data_end || (void *)(to + 1) > data_end)
+			return -1;
+		*to = *from;
+	}
+	for (__u32 k = 0; k < 7 && i + k < len; k++) {	/* the last few bytes */
+		__u8 *from = data + shift + i + k, *to = data + i + k;
+
+		if ((void *)(from + 1) > data_end || (void *)(to + 1) > data_end)
+			return -1;
+		*to = *from;
+	}
+	return 0;
+}
+
+/*
+ * Make the frame exactly frame_len bytes long, its first `keep` bytes (the
+ * query's headers and question) at its start. A longer frame grows at its
+ * tail if the driver left room there, else at its front, where XDP keeps
+ * headroom (a veth in native mode, for one, leaves IPv6 frames no tailroom).
+ * Returns 0, 1 if the frame is untouched and cannot grow, or -1 if it was
+ * changed and then could not be finished.
+ *
+ * A global function: the two ways of growing leave the verifier different
+ * packet bounds, and inline it would check the whole rewrite once for each.
+ */
+__noinline int xdpdns_resize(struct xdp_md *ctx, __u32 frame_len, __u32 keep)
+{
+	int delta = (int)frame_len - (int)(ctx->data_end - ctx->data);
+
+	if (delta <= 0)
+		return delta && bpf_xdp_adjust_tail(ctx, delta) ? 1 : 0;
+	if (!bpf_xdp_adjust_tail(ctx, delta))
+		return 0;
+	if (bpf_xdp_adjust_head(ctx, -delta))
+		return 1;
+	return xdpdns_move_front(ctx, delta, keep) ? -1 : 0;
+}
+
+/*
  * Turn the query into its answer in place. Returns XDP_TX; XDP_PASS if the
  * frame cannot be resized (it is still the query, untouched); XDP_DROP if a
  * write fails after the resize, which the exact sizing above rules out but
@@ -281,14 +335,14 @@ static __always_inline void write_udp_checksum(struct xdp_md *ctx, void *data, v
 static __always_inline int rewrite_answer(struct xdp_md *ctx, const struct query *q,
 					  const struct verdict *v, const struct xdpdns_config *cfg)
 {
-	struct answer a;
 	void *data, *data_end;
-	int delta;
+	struct answer a;
+	int res;
 
 	plan_answer(q, v->action, &a);
-	delta = (int)a.frame_len - (int)(ctx->data_end - ctx->data);
-	if (delta && bpf_xdp_adjust_tail(ctx, delta))
-		return XDP_PASS;
+	res = xdpdns_resize(ctx, a.frame_len, q->qend_off);
+	if (res)
+		return res > 0 ? XDP_PASS : XDP_DROP;
 
 	data = (void *)(long)ctx->data;
 	data_end = (void *)(long)ctx->data_end;

@@ -1,0 +1,127 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# The lab shared by the wire tests: two network namespaces joined by a veth
+# pair, a resolver host running Unbound with local data for the test names,
+# and a client host. Sourced, not run. Every name carries the shell's PID so
+# that parallel runs do not meet; lab_down removes all of it, and ends only
+# the processes lab_* started.
+#
+#   resolver  xr$$  198.18.0.1/24  2001:2::1/64
+#   client    xc$$  198.18.0.2/24  2001:2::2/64
+
+LAB_NS_RES=xdns-r-$$
+LAB_NS_CLI=xdns-c-$$
+LAB_IF_RES=xr$$
+LAB_IF_CLI=xc$$
+LAB_RES4=198.18.0.1
+LAB_RES6=2001:2::1
+LAB_DIR=
+LAB_PIDS=
+
+lab_res() { ip netns exec "$LAB_NS_RES" "$@"; }
+lab_cli() { ip netns exec "$LAB_NS_CLI" "$@"; }
+
+lab_up() {
+	LAB_DIR=$(mktemp -d)
+	ip netns add "$LAB_NS_RES" && ip netns add "$LAB_NS_CLI" &&
+	ip link add "$LAB_IF_RES" netns "$LAB_NS_RES" type veth \
+		peer name "$LAB_IF_CLI" netns "$LAB_NS_CLI" || return 1
+
+	lab_res ip addr add "$LAB_RES4/24" dev "$LAB_IF_RES"
+	lab_res ip addr add "$LAB_RES6/64" dev "$LAB_IF_RES" nodad
+	lab_cli ip addr add 198.18.0.2/24 dev "$LAB_IF_CLI"
+	lab_cli ip addr add 2001:2::2/64 dev "$LAB_IF_CLI" nodad
+	lab_res ip link set lo up
+	lab_cli ip link set lo up
+	lab_res ip link set "$LAB_IF_RES" up
+	lab_cli ip link set "$LAB_IF_CLI" up
+}
+
+# Start Unbound on the resolver host with the given local-data lines (one
+# "NAME TYPE DATA" per argument) and wait until it answers.
+lab_unbound() {
+	conf=$LAB_DIR/unbound.conf
+
+	{
+		echo "server:"
+		echo "  interface: $LAB_RES4"
+		echo "  interface: $LAB_RES6"
+		echo "  do-daemonize: no"
+		echo "  username: \"\""
+		echo "  chroot: \"\""
+		echo "  directory: \"$LAB_DIR\""
+		echo "  pidfile: \"$LAB_DIR/unbound.pid\""
+		echo "  use-syslog: no"
+		echo "  logfile: \"$LAB_DIR/unbound.log\""
+		echo "  access-control: 198.18.0.0/15 allow"
+		echo "  access-control: 2001:2::/48 allow"
+		echo "  module-config: \"iterator\""
+		echo "  local-zone: \"test.\" static"
+		for rr in "$@"; do
+			echo "  local-data: \"$rr\""
+		done
+		echo "remote-control:"
+		echo "  control-enable: no"
+	} > "$conf"
+
+	lab_res unbound -d -c "$conf" > "$LAB_DIR/unbound.out" 2>&1 &
+	LAB_PIDS="$LAB_PIDS $!"
+	for _ in $(seq 50); do
+		lab_cli kdig @"$LAB_RES4" +time=1 +retry=0 +short "${1%% *}" A \
+			> /dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	echo "unbound did not answer; its log:" >&2
+	cat "$LAB_DIR/unbound.out" "$LAB_DIR/unbound.log" >&2 2>/dev/null
+	return 1
+}
+
+# Run lab_attach in a namespace until lab_detach: NAME NS IFACE MODE RULES.
+# Its output, the counters at the end included, goes to $LAB_DIR/NAME.out.
+lab_attach() {
+	name=$1 ns=$2 iface=$3 mode=$4 rules=$5
+	fifo=$LAB_DIR/$name.ctl
+
+	mkfifo "$fifo"
+	ip netns exec "$ns" "$OUT/lab_attach" "$iface" "$mode" "$rules" \
+		< "$fifo" > "$LAB_DIR/$name.out" 2>&1 &
+	eval "LAB_PID_$name=$!"
+	LAB_PIDS="$LAB_PIDS $!"
+	# Holding the write end open keeps the loader attached.
+	eval "exec {LAB_FD_$name}> \"$fifo\""
+	for _ in $(seq 50); do
+		grep -q '^ready$' "$LAB_DIR/$name.out" && return 0
+		sleep 0.1
+	done
+	cat "$LAB_DIR/$name.out" >&2
+	return 1
+}
+
+# Close the loader's input: it prints its counters, detaches and exits.
+lab_detach() {
+	name=$1
+
+	eval "fd=\$LAB_FD_$name; pid=\$LAB_PID_$name"
+	[ -n "$fd" ] || return 0
+	exec {fd}>&-
+	wait "$pid"
+	eval "LAB_FD_$name="
+}
+
+# The value of one counter printed by a detached loader.
+lab_counter() {
+	awk -v c="$2" '$1 == c { print $2 }' "$LAB_DIR/$1.out"
+}
+
+lab_down() {
+	for pid in $LAB_PIDS; do
+		kill "$pid" 2>/dev/null
+	done
+	for pid in $LAB_PIDS; do
+		wait "$pid" 2>/dev/null
+	done
+	LAB_PIDS=
+	ip netns del "$LAB_NS_RES" 2>/dev/null
+	ip netns del "$LAB_NS_CLI" 2>/dev/null
+	[ -n "$LAB_DIR" ] && rm -rf "$LAB_DIR"
+	LAB_DIR=
+}
