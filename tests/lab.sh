@@ -81,6 +81,7 @@ lab_attach() {
 	name=$1 ns=$2 iface=$3 mode=$4 rules=$5
 	fifo=$LAB_DIR/$name.ctl
 
+	rm -f "$fifo"
 	mkfifo "$fifo"
 	ip netns exec "$ns" "$OUT/lab_attach" "$iface" "$mode" "$rules" \
 		< "$fifo" > "$LAB_DIR/$name.out" 2>&1 &
