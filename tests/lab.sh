@@ -63,7 +63,8 @@ lab_unbound() {
 		echo "  control-enable: no"
 	} > "$conf"
 
-	lab_res unbound -d -c "$conf" > "$LAB_DIR/unbound.out" 2>&1 &
+	# Not through lab_res: "$!" must be Unbound's own PID, not a subshell's.
+	ip netns exec "$LAB_NS_RES" unbound -d -c "$conf" > "$LAB_DIR/unbound.out" 2>&1 &
 	LAB_PIDS="$LAB_PIDS $!"
 	for _ in $(seq 50); do
 		lab_cli kdig @"$LAB_RES4" +time=1 +retry=0 +short "${1%% *}" A \

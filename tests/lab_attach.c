@@ -23,58 +23,9 @@
 #include "pass.skel.h"
 #include "xdpdns.skel.h"
 #include "policy.h"
+#include "rulesfile.h"
 #include "names.h"
 #include "stats.h"
-
-static int parse_rule(const char *line, struct xdpdns_rule *r)
-{
-	char name[300], kind[16], action[16];
-	int ede = 0, act;
-	const char *why;
-
-	if (sscanf(line, "%299s %15s %15s %d", name, kind, action, &ede) < 3)
-		return -EINVAL;
-	memset(r, 0, sizeof(*r));
-	r->kind = !strcmp(kind, "exact") ? XDPDNS_KIND_EXACT :
-		  !strcmp(kind, "below") ? XDPDNS_KIND_BELOW :
-		  !strcmp(kind, "both") ? XDPDNS_KIND_EXACT | XDPDNS_KIND_BELOW : 0;
-	act = xdpdns_action_parse(action);
-	if (!r->kind || act < 0 || xdpdns_name_parse(name, &r->name, &why))
-		return -EINVAL;
-	r->action = act;
-	r->ede = ede;
-	r->feed = 1;
-	return 0;
-}
-
-static struct xdpdns_gen *load_rules(const char *path)
-{
-	struct xdpdns_gen *gen = xdpdns_gen_create(1024, 1);
-	char line[512];
-	int lineno = 0;
-	FILE *f;
-
-	f = fopen(path, "r");
-	if (!f || !gen) {
-		fprintf(stderr, "error: cannot read '%s': %s\n", path, strerror(errno));
-		return NULL;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		struct xdpdns_rule r;
-
-		lineno++;
-		if (line[0] == '#' || line[0] == '\n')
-			continue;
-		if (parse_rule(line, &r) || xdpdns_gen_insert(gen, &r)) {
-			fprintf(stderr, "error: %s:%d: bad rule\n", path, lineno);
-			fclose(f);
-			xdpdns_gen_close(gen);
-			return NULL;
-		}
-	}
-	fclose(f);
-	return gen;
-}
 
 static void wait_for_eof(void)
 {
@@ -119,7 +70,7 @@ static int run_filter(int ifindex, __u32 flags, const char *rules)
 	__u32 zero = 0;
 
 	skel = xdpdns__open_and_load();
-	gen = load_rules(rules);
+	gen = rulesfile_load(rules);
 	if (!skel || !gen)
 		return 1;
 	xdpdns_config_default(&cfg);

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 OUT=${OUT:-build}
 
 [ "$(id -u)" -eq 0 ] || { echo "test-wire: needs root"; exit 77; }
-for tool in ip unbound kdig; do
+for tool in ip unbound kdig tcpdump; do
 	command -v "$tool" > /dev/null || { echo "test-wire: no $tool"; exit 77; }
 done
 
@@ -49,6 +49,25 @@ tc.test both tc
 censored.test both nxdomain 16
 dry.test both log"
 
+# Record what the client end sees, both ways, until capture_stop.
+capture_start() {
+	ip netns exec "$LAB_NS_CLI" tcpdump -i "$LAB_IF_CLI" -U -s 0 \
+		-w "$LAB_DIR/$1.pcap" udp port 53 2> "$LAB_DIR/tcpdump.err" &
+	CAPTURE_PID=$!
+	LAB_PIDS="$LAB_PIDS $CAPTURE_PID"
+	for _ in $(seq 50); do
+		grep -q "listening on" "$LAB_DIR/tcpdump.err" && return
+		sleep 0.1
+	done
+	cat "$LAB_DIR/tcpdump.err" >&2
+}
+
+capture_stop() {
+	sleep 0.2	# -U writes each packet at once; let the last one land
+	kill -INT "$CAPTURE_PID"
+	wait "$CAPTURE_PID"
+}
+
 run_mode() {
 	mode=$1
 	m="[$mode]"
@@ -61,6 +80,7 @@ run_mode() {
 	fi
 	lab_attach filter "$LAB_NS_RES" "$LAB_IF_RES" "$mode" "$LAB_DIR/rules" ||
 		{ check 1 "$m filter attached"; return; }
+	capture_start "$mode"
 
 	out=$(dig_at "$LAB_RES4" allowed.test A)
 	has "$out" "status: NOERROR" && has "$out" "198\.18\.0\.100"
@@ -119,6 +139,10 @@ run_mode() {
 	out=$(dig_at "$LAB_RES4" dry.test A)
 	has "$out" "status: NXDOMAIN" && has "$out" "aa"
 	check $? "$m log: the dry run passes the query to Unbound"
+
+	capture_stop
+	"$OUT/lab_check" "$LAB_DIR/$mode.pcap" "$LAB_DIR/rules" | sed "s/^\(not \)\{0,1\}ok - /&$m /"
+	check "${PIPESTATUS[0]}" "$m every answer of the program equals the expected one, byte for byte"
 
 	lab_detach filter
 	[ "$mode" = native ] && lab_detach peer
