@@ -29,8 +29,8 @@ CLI_OBJS  := $(patsubst user/%.c,$(OUT)/user/%.o,$(CLI_SRCS))
 
 TEST_SRCS := $(wildcard tests/test_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(OUT)/tests/%,$(TEST_SRCS))
-# Programs of their own under tests/: benchmarks, the demo, lab tools.
-TOOL_SRCS := $(wildcard tests/bench_*.c tests/demo_*.c tests/lab_*.c)
+# Programs of their own under tests/: benchmarks and lab tools.
+TOOL_SRCS := $(wildcard tests/bench_*.c tests/lab_*.c)
 TOOL_BINS := $(patsubst tests/%.c,$(OUT)/%,$(TOOL_SRCS))
 TLIB_SRCS := $(filter-out $(TEST_SRCS) $(TOOL_SRCS),$(wildcard tests/*.c))
 TLIB_OBJS := $(patsubst tests/%.c,$(OUT)/tests/%.o,$(TLIB_SRCS))
@@ -85,7 +85,7 @@ test: all
 	$(Q)OUT=$(OUT) tests/run.sh
 
 demo: all
-	$(Q)$(OUT)/demo_datapath $(DEMO_HOSTS)
+	$(Q)OUT=$(OUT) scripts/demo.sh $(DEMO_HOSTS)
 
 bench-datapath: all
 	$(Q)$(OUT)/bench_datapath
@@ -95,7 +95,7 @@ clean:
 
 help:
 	@echo 'make                 install dependencies (root), build everything into $(OUT)/'
-	@echo 'make demo            a real blocklist, queries through the program (root)'
+	@echo 'make demo            a real blocklist enforced on a veth lab in front of Unbound (root)'
 	@echo 'make test            install dependencies, build, run every test (root)'
 	@echo 'make bench-datapath  ns per packet through BPF_PROG_TEST_RUN'
 	@echo 'make clean           remove $(OUT)/'

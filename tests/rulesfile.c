@@ -28,19 +28,32 @@ static int parse_rule(const char *line, struct xdpdns_rule *r)
 	return 0;
 }
 
+/* Lines in the file: the generation is sized for that many rules. */
+static __u32 count_lines(FILE *f)
+{
+	char line[512];
+	__u32 n = 0;
+
+	while (fgets(line, sizeof(line), f))
+		n++;
+	rewind(f);
+	return n;
+}
+
 struct xdpdns_gen *rulesfile_load(const char *path)
 {
-	struct xdpdns_gen *gen = xdpdns_gen_create(1024, 1);
+	struct xdpdns_gen *gen = NULL;
 	char line[512];
 	int lineno = 0;
 	FILE *f;
 
 	f = fopen(path, "r");
+	if (f)
+		gen = xdpdns_gen_create(count_lines(f), 1);
 	if (!f || !gen) {
 		fprintf(stderr, "error: cannot read '%s': %s\n", path, strerror(errno));
 		if (f)
 			fclose(f);
-		xdpdns_gen_close(gen);
 		return NULL;
 	}
 	while (fgets(line, sizeof(line), f)) {
