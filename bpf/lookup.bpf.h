@@ -39,21 +39,24 @@ static __always_inline int depth_has_rules(const __u64 *mask, __u32 depth)
 	return (mask[word] >> (depth & 63)) & 1;
 }
 
-/* A Bloom filter block answers "surely absent" for most misses. */
-static __always_inline int filter_may_hold(void *map, __u32 filter_mask, __u64 place)
+/*
+ * A Bloom filter block answers "surely absent" for most misses: 1 if the
+ * key may be in the table, 0 if it surely is not.
+ */
+static __always_inline __u32 filter_may_hold(void *map, __u32 filter_mask, __u64 place)
 {
 	__u32 idx = 1 + ((place >> 32) & filter_mask);
 	struct xdpdns_filter_block *blk = bpf_map_lookup_elem(map, &idx);
+	__u64 all = 1;
 
 	if (!blk)
 		return 0;
 	for (int k = 0; k < XDPDNS_FILTER_BITS; k++) {
 		__u32 bit = xdpdns_filter_bit(place, k);
 
-		if (!((blk->word[(bit >> 6) & 7] >> (bit & 63)) & 1))
-			return 0;
+		all &= blk->word[(bit >> 6) & 7] >> (bit & 63);
 	}
-	return 1;
+	return all & 1;
 }
 
 /* 1 if x is not zero, without a branch (BPF has no conditional set). */
@@ -103,9 +106,10 @@ static __always_inline __u32 first_hit_value(const struct xdpdns_bucket *b, __u3
 }
 
 /*
- * Look one key up in the live generation, whose filter and bucket masks are
- * packed in layout (filter mask low, bucket mask high). Returns 0 for no
- * rule, or PROBE_HIT with the rule's action, ede and feed in the low 32 bits.
+ * Look one key up in the buckets of the live generation, whose bucket mask
+ * and first bucket index are packed in layout (mask high, index low); the
+ * caller has already asked the filter. Returns 0 for no rule, or PROBE_HIT
+ * with the rule's action, ede and feed in the low 32 bits.
  *
  * A global function, so the verifier checks it once rather than at each of
  * the up to 128 probes of a name; hence scalar arguments only, and the
@@ -114,21 +118,16 @@ static __always_inline __u32 first_hit_value(const struct xdpdns_bucket *b, __u3
  * finds nothing); xdpdns_lookup() notices the swap afterwards and throws
  * the result away.
  */
-__noinline __u64 xdpdns_probe(__u64 hash_a, __u64 hash_b, __u32 meta, __u64 layout)
+__noinline __u64 xdpdns_probe(__u64 hash_a, __u64 place, __u32 meta, __u64 layout)
 {
-	struct xdpdns_hash h = { .a = hash_a, .b = hash_b };
-	__u32 filter_mask = layout, bucket_mask = layout >> 32;
-	__u32 bucket_base = 1 + filter_mask + 1;
+	struct xdpdns_hash h = { .a = hash_a };
+	__u32 bucket_mask = layout >> 32, bucket_base = layout;
 	__u32 zero = 0, home;
-	__u64 fp, place;
+	__u64 fp;
 	void *map;
 
 	map = bpf_map_lookup_elem(&XDPDNS_MAP_POLICY, &zero);
 	if (!map)
-		return 0;
-
-	place = xdpdns_hash_place(&h, meta >> 16);
-	if (!filter_may_hold(map, filter_mask, place))
 		return 0;
 	fp = xdpdns_hash_fp(&h);
 
@@ -339,16 +338,32 @@ __noinline int xdpdns_collect(struct xdp_md *ctx, __u32 qname_off, __u32 labels,
 }
 
 /*
+ * Ask the filter, then the buckets, for one key. The filter is read here,
+ * inline, rather than in the global probe function: most candidates of a
+ * miss stop at it, and a call per candidate costs more than the filter
+ * itself on CPUs whose returns are guarded against speculation.
+ */
+static __always_inline __u64 probe_key(void *map, const struct xdpdns_hash *h, __u32 meta,
+				       __u32 filter_mask, __u64 layout)
+{
+	__u64 place = xdpdns_hash_place(h, meta >> 16);
+
+	if (!filter_may_hold(map, filter_mask, place))
+		return 0;
+	return xdpdns_probe(h->a, place, meta, layout);
+}
+
+/*
  * The exact rule of the whole name first, then the below-rules of the
  * ancestors from the closest up; the first hit decides. Returns 0 or a
  * xdpdns_probe() hit, with *owner_off set.
  */
 static __always_inline __u64 lookup_in(struct xdp_md *ctx, __u32 qname_off, __u32 qname_len,
-				       __u32 labels, const struct xdpdns_gen_header *hdr,
-				       __u32 *owner_off)
+				       __u32 labels, void *map,
+				       const struct xdpdns_gen_header *hdr, __u32 *owner_off)
 {
-	__u64 layout = (1ULL << hdr->filter_log2) - 1 |
-		       ((1ULL << hdr->buckets_log2) - 1) << 32;
+	__u32 filter_mask = (1U << hdr->filter_log2) - 1;
+	__u64 layout = (1 + filter_mask + 1) | ((1ULL << hdr->buckets_log2) - 1) << 32;
 	__u32 zero = 0, set = 0;
 	struct scratch *c;
 	__u64 res = 0;
@@ -363,17 +378,17 @@ static __always_inline __u64 lookup_in(struct xdp_md *ctx, __u32 qname_off, __u3
 
 	*owner_off = 0;
 	if (n & COLLECT_WHOLE)
-		res = xdpdns_probe(c->whole.a, c->whole.b,
-				   SLOT_META(qname_len, XDPDNS_KIND_EXACT, set), layout);
+		res = probe_key(map, &c->whole, SLOT_META(qname_len, XDPDNS_KIND_EXACT, set),
+				filter_mask, layout);
 
 	n &= ~COLLECT_WHOLE;
 	for (__u32 i = 0; !res && i < (__u32)n && i < XDPDNS_LABELS_MAX; i++) {
 		__u32 j = (n - 1 - i) & XDPDNS_LABELS_MAX;
 
 		*owner_off = c->pos[j];
-		res = xdpdns_probe(c->h[j].a, c->h[j].b,
-				   SLOT_META((qname_len - *owner_off) & 0xff,
-					     XDPDNS_KIND_BELOW, set), layout);
+		res = probe_key(map, &c->h[j],
+				SLOT_META((qname_len - *owner_off) & 0xff, XDPDNS_KIND_BELOW, set),
+				filter_mask, layout);
 	}
 	return res;
 }
@@ -402,7 +417,8 @@ __noinline __u64 xdpdns_lookup(struct xdp_md *ctx, __u32 qname_off, __u32 qname_
 		hdr = live_generation(&map);
 		if (!hdr)
 			return 0;
-		res = lookup_in(ctx, qname_off, qname_len & 0xff, labels & 0xff, hdr, &owner_off);
+		res = lookup_in(ctx, qname_off, qname_len & 0xff, labels & 0xff, map, hdr,
+				&owner_off);
 
 		/*
 		 * The same map still in the slot is the same generation: a
