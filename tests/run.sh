@@ -11,61 +11,56 @@ passed=0
 failed=0
 skipped=0
 
-run_cmocka() {
-	bin=$1
+# Run one test program, its output shown and kept in $log for counting.
+# Fails (and removes the log) when it exits with 77: it needs what this
+# machine or user lacks (root), and is counted as skipped.
+run_logged() {
+	name=$1
+	shift
 	log=$(mktemp)
 
-	"$bin" >"$log" 2>&1
+	"$@" >"$log" 2>&1
 	status=$?
 	cat "$log"
-	# 77: the program needs what this machine or user lacks (root).
 	if [ "$status" -eq 77 ]; then
-		echo "SKIP: $bin"
+		echo "SKIP: $name"
 		skipped=$((skipped + 1))
 		rm -f "$log"
-		return
+		return 1
 	fi
+}
+
+# Add a program's counts; a non-zero exit with no failure reported is one.
+tally() {
+	passed=$((passed + $2))
+	failed=$((failed + $3))
+	if [ "$status" -ne 0 ] && [ "$3" -eq 0 ]; then
+		echo "FAIL: $1 exited with status $status"
+		failed=$((failed + 1))
+	fi
+}
+
+run_cmocka() {
+	run_logged "$1" "$1" || return
 	ok=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
 	bad=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
 	rm -f "$log"
 
 	# A crash or an early exit counts as one failure beyond what was counted.
 	if [ -z "$ok" ] && [ -z "$bad" ]; then
-		echo "FAIL: $bin ended with status $status before reporting"
+		echo "FAIL: $1 ended with status $status before reporting"
 		failed=$((failed + 1))
 		return
 	fi
-	passed=$((passed + ${ok:-0}))
-	failed=$((failed + ${bad:-0}))
-	if [ "$status" -ne 0 ] && [ -z "$bad" ]; then
-		echo "FAIL: $bin exited with status $status"
-		failed=$((failed + 1))
-	fi
+	tally "$1" "${ok:-0}" "${bad:-0}"
 }
 
 run_script() {
-	script=$1
-	log=$(mktemp)
-
-	OUT=$OUT "$script" >"$log" 2>&1
-	status=$?
-	cat "$log"
-	if [ "$status" -eq 77 ]; then
-		echo "SKIP: $script"
-		skipped=$((skipped + 1))
-		rm -f "$log"
-		return
-	fi
+	run_logged "$1" env OUT="$OUT" "$1" || return
 	ok=$(grep -c '^ok ' "$log")
 	bad=$(grep -c '^not ok ' "$log")
 	rm -f "$log"
-
-	passed=$((passed + ok))
-	failed=$((failed + bad))
-	if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then
-		echo "FAIL: $script exited with status $status"
-		failed=$((failed + 1))
-	fi
+	tally "$1" "$ok" "$bad"
 }
 
 for bin in "$OUT"/tests/test_*; do
