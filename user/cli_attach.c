@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The commands that put the program on interfaces and read its counters:
+ * attach, detach, stats.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_common.h"
+#include "log.h"
+#include "names.h"
+#include "stats.h"
+
+static int iface_index(const char *name)
+{
+	int ifindex = if_nametoindex(name);
+
+	if (!ifindex)
+		pr_err("no interface '%s' here (see 'ip link'; in a network namespace, run "
+		       "xdpdns inside it)\n", name);
+	return ifindex;
+}
+
+static int parse_mode(const char *text, enum xdp_attach_mode *mode)
+{
+	if (!text || !strcmp(text, "native"))
+		*mode = XDP_MODE_NATIVE;
+	else if (!strcmp(text, "skb"))
+		*mode = XDP_MODE_SKB;
+	else
+		return cli_usage_error("attach", "unknown mode '%s': native or skb", text);
+	return 0;
+}
+
+/* The stored rules as the first generation, when nothing is pinned yet. */
+static int first_generation(const struct cli_args *a, const struct xdpdns_state *st,
+			    struct xdpdns_gen **gen)
+{
+	struct xdpdns_pins pins;
+	int err;
+
+	*gen = NULL;
+	err = xdpdns_pins_open(a->pin_dir, &pins);
+	if (!err) {
+		xdpdns_pins_close(&pins);
+		return 0;
+	}
+	if (err != -ENOENT)
+		return err;
+	return cli_compile(st, 1, gen);
+}
+
+static int run_attach(const struct cli_args *a)
+{
+	const char *ifname = a->pos[0];
+	enum xdp_attach_mode mode = XDP_MODE_NATIVE;
+	struct xdpdns_state st;
+	struct xdpdns_gen *gen;
+	double start;
+	bool created;
+	int ifindex, err;
+
+	if (parse_mode(cli_opt(a, &cli_attach, "mode"), &mode))
+		return EXIT_USAGE;
+	ifindex = iface_index(ifname);
+	if (!ifindex || xdpdns_state_open(&st, a->state_dir, true))
+		return EXIT_FAIL;
+
+	start = cli_now_ms();
+	err = first_generation(a, &st, &gen);
+	if (!err)
+		err = xdpdns_attach(a->pin_dir, ifindex, ifname, mode, gen, &created);
+	if (!err && created)
+		pr_info("attached to %s (%s mode) in %.1f ms: %u rules of %zu feeds live, "
+			"maps pinned under %s\n", ifname, mode == XDP_MODE_SKB ? "skb" : "native",
+			cli_now_ms() - start, gen ? xdpdns_gen_header(gen)->rules : 0, st.nfeeds + 1,
+			a->pin_dir);
+	else if (!err)
+		pr_info("attached to %s (%s mode), sharing the live policy pinned under %s\n",
+			ifname, mode == XDP_MODE_SKB ? "skb" : "native", a->pin_dir);
+	xdpdns_gen_close(gen);
+	xdpdns_state_close(&st);
+	return err ? EXIT_FAIL : EXIT_OK;
+}
+
+static int run_detach(const struct cli_args *a)
+{
+	const char *ifname = a->pos[0];
+	struct xdpdns_state st;
+	int ifindex, err;
+	bool last;
+
+	ifindex = iface_index(ifname);
+	if (!ifindex || xdpdns_state_open(&st, a->state_dir, true))
+		return EXIT_FAIL;
+	err = xdpdns_detach(a->pin_dir, ifindex, ifname, &last);
+	if (!err)
+		pr_info("detached from %s%s\n", ifname,
+			last ? "; no interface left: maps unpinned, rules kept" : "");
+	xdpdns_state_close(&st);
+	return err ? EXIT_FAIL : EXIT_OK;
+}
+
+struct counters {
+	__u64 value[XDPDNS_CNT_COUNT];
+	__u64 *feed;			/* by position in the feed order */
+	const struct xdpdns_feed **order;
+	size_t nfeeds;
+	__u64 generation;
+	__u32 rules;
+};
+
+static int read_counters(const struct xdpdns_pins *pins, const struct xdpdns_state *st,
+			 struct counters *c)
+{
+	struct xdpdns_gen *live;
+	int err = 0;
+
+	for (__u32 k = 0; k < XDPDNS_CNT_COUNT && !err; k++)
+		err = xdpdns_percpu_sum(pins->stats, k, &c->value[k]);
+	c->order = calloc(st->nfeeds + 1, sizeof(*c->order));
+	c->feed = calloc(st->nfeeds + 1, sizeof(*c->feed));
+	if (!c->order || !c->feed)
+		return -ENOMEM;
+	c->nfeeds = xdpdns_state_order(st, c->order);
+	for (size_t i = 0; i < c->nfeeds && !err; i++)
+		err = xdpdns_percpu_sum(pins->feedhits, c->order[i]->id, &c->feed[i]);
+
+	live = xdpdns_pins_live(pins);
+	if (live) {
+		c->generation = xdpdns_gen_header(live)->generation;
+		c->rules = xdpdns_gen_header(live)->rules;
+	}
+	xdpdns_gen_close(live);
+	return err;
+}
+
+static void print_text(const struct counters *c)
+{
+	for (__u32 k = 0; k < XDPDNS_CNT_COUNT; k++)
+		printf("%s %llu\n", xdpdns_counter_name(k), (unsigned long long)c->value[k]);
+	for (size_t i = 0; i < c->nfeeds; i++)
+		printf("feed %s %llu\n", c->order[i]->name, (unsigned long long)c->feed[i]);
+	printf("generation %llu\nrules %u\n", (unsigned long long)c->generation, c->rules);
+}
+
+/* Feed names are [a-z0-9._-] (store.h), so they need no JSON escapes. */
+static void print_json(const struct counters *c)
+{
+	printf("{\"counters\": {");
+	for (__u32 k = 0; k < XDPDNS_CNT_COUNT; k++)
+		printf("%s\"%s\": %llu", k ? ", " : "", xdpdns_counter_name(k),
+		       (unsigned long long)c->value[k]);
+	printf("}, \"feeds\": {");
+	for (size_t i = 0; i < c->nfeeds; i++)
+		printf("%s\"%s\": %llu", i ? ", " : "", c->order[i]->name,
+		       (unsigned long long)c->feed[i]);
+	printf("}, \"generation\": %llu, \"rules\": %u}\n", (unsigned long long)c->generation,
+	       c->rules);
+}
+
+static int run_stats(const struct cli_args *a)
+{
+	struct counters c = {};
+	struct xdpdns_pins pins;
+	struct xdpdns_state st;
+	int err;
+
+	err = xdpdns_pins_open(a->pin_dir, &pins);
+	if (err) {
+		if (err == -ENOENT)
+			pr_err("not attached: no maps pinned under '%s' (run 'xdpdns attach "
+			       "IFACE')\n", a->pin_dir);
+		return EXIT_FAIL;
+	}
+	err = xdpdns_state_open(&st, a->state_dir, false);
+	if (!err) {
+		err = read_counters(&pins, &st, &c);
+		if (err)
+			pr_err("cannot read the counters: %s\n", strerror(-err));
+		else if (cli_opt(a, &cli_stats, "json"))
+			print_json(&c);
+		else
+			print_text(&c);
+		xdpdns_state_close(&st);
+	}
+	free(c.order);
+	free(c.feed);
+	xdpdns_pins_close(&pins);
+	return err ? EXIT_FAIL : EXIT_OK;
+}
+
+const struct cli_cmd cli_attach = {
+	.name = "attach", .usage = "IFACE", .min_pos = 1, .max_pos = 1,
+	.summary = "load the program and attach it to an interface (through libxdp)",
+	.opts = (const struct cli_opt[]){
+		{ "mode", "native|skb", "load XDP program in <mode> (default: native)" },
+		{},
+	},
+	.run = run_attach,
+};
+
+const struct cli_cmd cli_detach = {
+	.name = "detach", .usage = "IFACE", .min_pos = 1, .max_pos = 1,
+	.summary = "detach from an interface; its queries go straight to the resolver again",
+	.opts = (const struct cli_opt[]){ {} },
+	.run = run_detach,
+};
+
+const struct cli_cmd cli_stats = {
+	.name = "stats", .usage = "", .min_pos = 0, .max_pos = 0,
+	.summary = "the datapath's counters summed over CPUs, and hits per feed",
+	.opts = (const struct cli_opt[]){
+		{ "json", NULL, "one JSON object: counters, feeds, generation, rules" },
+		{},
+	},
+	.run = run_stats,
+};
