@@ -75,7 +75,8 @@ struct xdpdns_feed *xdpdns_state_feed(struct xdpdns_state *st, const char *name)
 
 /*
  * Add an empty feed at the end of the feed order, with the lowest free id.
- * Returns it, or NULL with errno set (ENOSPC: no free id).
+ * Returns it, or NULL with errno set (ENOSPC: no free id). The feeds may
+ * move: pointers to them taken before the call are no longer valid.
  */
 struct xdpdns_feed *xdpdns_state_add_feed(struct xdpdns_state *st, const char *name,
 					  __u8 action, const char *source);
