@@ -1,29 +1,27 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # make demo: a resolver host and a client in two network namespaces joined
-# by a veth pair; Unbound on the resolver; the XDP program on the resolver's
-# interface with every name of a real hosts blocklist blocked (the name and
-# its subtree, NXDOMAIN) and one allow exception. kdig asks for blocked and
-# unblocked names side by side, and the program's counters close the show.
-# Everything it creates is removed when it ends.
+# by a veth pair; Unbound on the resolver; the xdpdns command loads a real
+# hosts blocklist as a feed, adds a hand allow rule, attaches the program to
+# the resolver's interface, and blocks one more name live. kdig asks for
+# blocked and unblocked names side by side, and the counters close the show.
+# Everything it creates is removed when it ends; the rules live in a
+# temporary state directory, not in /var/lib/xdpdns.
 set -u
 cd "$(dirname "$0")/.."
 OUT=${OUT:-build}
 HOSTS=${1:-../shared/data/feeds/hosts/stevenblack_hosts.txt}
+X=$PWD/$OUT/xdpdns
 
 . tests/lab.sh
-trap lab_down EXIT
+
+demo_down() {
+	[ -n "$LAB_DIR" ] && mountpoint -q "$LAB_DIR/bpffs" && umount "$LAB_DIR/bpffs"
+	lab_down
+}
+trap demo_down EXIT
 
 [ -r "$HOSTS" ] || { echo "error: cannot read the hosts list '$HOSTS'" >&2; exit 1; }
-
-# The hosts-file lines that send a name to a blocking address are rules; the
-# machine's own names (localhost and the like) never are.
-hosts_to_rules() {
-	awk '($1 == "0.0.0.0" || $1 == "127.0.0.1") && NF >= 2 &&
-	     $2 !~ /^(localhost|localhost\.localdomain|local|broadcasthost|0\.0\.0\.0)$/ &&
-	     $2 !~ /^ip6-/ { print $2 " both nxdomain" }' "$1"
-	echo "allowed.00fun.com exact allow"
-}
 
 ask() {
 	name=$1 type=$2 server=$3
@@ -33,6 +31,8 @@ ask() {
 	ede=$(sed -n 's/.*EDE: \([0-9]*\).*/EDE \1/p' <<< "$out")
 	if grep -q "flags: qr aa\|Flags: qr aa" <<< "$out" || [ -n "$answer" ]; then
 		by="Unbound"
+	elif [ "$status" = SERVFAIL ]; then
+		by="Unbound (no upstream in the lab)"
 	else
 		by="xdpdns, at the NIC"
 	fi
@@ -40,19 +40,34 @@ ask() {
 		"${answer:--}" "${ede:--}" "$by"
 }
 
+header() {
+	printf '  %-26s %-5s %-9s %-16s %-7s %s\n' QUERY TYPE STATUS ANSWER EDE "ANSWERED BY"
+}
+
+# Run an xdpdns command, showing it as an operator would type it.
+run() {
+	echo "# xdpdns $*"
+	"$X" "$@" 2>&1 | sed 's/^/  /'
+}
+
 echo "setting up: two namespaces, a veth pair, Unbound on 198.18.0.1 and 2001:2::1"
 lab_up || exit 1
 lab_unbound "www.debian.org. A 198.18.0.10" "www.debian.org. AAAA 2001:2::10" \
-	"allowed.00fun.com. A 198.18.0.11" || exit 1
+	"allowed.00fun.com. A 198.18.0.11" "news.example. A 198.18.0.12" || exit 1
 
-hosts_to_rules "$HOSTS" > "$LAB_DIR/rules"
-echo "blocking $(($(wc -l < "$LAB_DIR/rules") - 1)) names of $HOSTS, one allow exception"
+# `ip netns exec` hides /sys/fs/bpf: the lab pins its maps on a bpffs of its own.
+mkdir "$LAB_DIR/bpffs" && mount -t bpf bpf "$LAB_DIR/bpffs" || exit 1
+export XDPDNS_PIN_DIR=$LAB_DIR/bpffs/xdpdns XDPDNS_STATE_DIR=$LAB_DIR/state
+export LIBXDP_BPFFS=$LAB_DIR/bpffs
 lab_attach peer "$LAB_NS_CLI" "$LAB_IF_CLI" native --pass || exit 1
-start=$(date +%s%N)
-lab_attach filter "$LAB_NS_RES" "$LAB_IF_RES" native "$LAB_DIR/rules" || exit 1
-echo "attached in native mode, policy live in $((($(date +%s%N) - start) / 1000000)) ms"
+
 echo
-printf '  %-26s %-5s %-9s %-16s %-7s %s\n' QUERY TYPE STATUS ANSWER EDE "ANSWERED BY"
+run load "$HOSTS" --feed stevenblack
+run allow --exact allowed.00fun.com
+echo "# xdpdns attach $LAB_IF_RES    (in the resolver's namespace)"
+lab_res "$X" attach "$LAB_IF_RES" 2>&1 | sed 's/^/  /'
+echo
+header
 ask www.debian.org A "$LAB_RES4"
 ask 00fun.com A "$LAB_RES4"
 ask WWW.00Fun.COM A "$LAB_RES4"
@@ -60,9 +75,19 @@ ask deep.below.00fun.com A "$LAB_RES4"
 ask allowed.00fun.com A "$LAB_RES4"
 ask ad.doubleclick.net AAAA "$LAB_RES6"
 ask www.debian.org AAAA "$LAB_RES6"
+ask news.example A "$LAB_RES4"
 
-lab_detach filter
-lab_detach peer
 echo
-echo "the program's counters:"
-grep -vE "^ready$| 0$" "$LAB_DIR/filter.out" | sed 's/^/  /'
+run block news.example --ede 16
+header
+ask news.example A "$LAB_RES4"
+echo
+run lookup www.news.example
+run lookup allowed.00fun.com
+echo
+run stats
+echo "# xdpdns detach $LAB_IF_RES"
+lab_res "$X" detach "$LAB_IF_RES" 2>&1 | sed 's/^/  /'
+header
+ask 00fun.com A "$LAB_RES4"
+lab_detach peer

@@ -90,7 +90,8 @@ static int parse_command(const struct cli_cmd *cmd, int argc, char **argv, struc
 					       NULL, n };
 	longopts[n] = (struct option){ "help", no_argument, NULL, 'h' };
 
-	optind = 1;
+	/* 0, not 1: glibc then forgets the "+" (stop at a name) of the globals. */
+	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (c == 'h') {
