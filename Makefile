@@ -15,7 +15,7 @@ BPF_CFLAGS := -target bpf -g -O2 -Wall -Wextra -Werror -Wno-unused-parameter \
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	   -Imaps -Iuser -I$(OUT) -D_GNU_SOURCE
-LDLIBS  := -lxdp -lbpf -lelf -lz
+LDLIBS  := -lxdp -lbpf -lelf -lz -lidn2
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(OUT)/%.bpf.o,$(BPF_SRCS))
@@ -37,7 +37,7 @@ TLIB_OBJS := $(patsubst tests/%.c,$(OUT)/tests/%.o,$(TLIB_SRCS))
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all programs clean help test deps demo bench-datapath
+.PHONY: all programs clean help test deps demo bench-datapath bench-cli
 
 # `make` on a fresh machine installs the dependencies first (as root).
 all: deps
@@ -90,6 +90,9 @@ demo: all
 bench-datapath: all
 	$(Q)$(OUT)/bench_datapath
 
+bench-cli: all
+	$(Q)OUT=$(OUT) scripts/bench-cli.sh $(DEMO_HOSTS)
+
 clean:
 	$(Q)rm -rf $(OUT)
 
@@ -98,5 +101,6 @@ help:
 	@echo 'make demo            a real blocklist enforced on a veth lab in front of Unbound (root)'
 	@echo 'make test            install dependencies, build, run every test (root)'
 	@echo 'make bench-datapath  ns per packet through BPF_PROG_TEST_RUN'
+	@echo 'make bench-cli       attach, load and block timings on the veth lab (root)'
 	@echo 'make clean           remove $(OUT)/'
 	@echo 'V=1                  show the commands'

@@ -71,6 +71,7 @@ int cli_apply(const struct cli_args *a, const struct xdpdns_state *st)
 	xdpdns_gen_close(live);
 
 	err = cli_compile(st, next, &gen);
+	pr_debug("generation built in %.1f ms\n", cli_now_ms() - start);
 	if (err) {
 		xdpdns_pins_close(&pins);
 		return err;

@@ -311,6 +311,7 @@ static int run_load(const struct cli_args *a)
 		free(scratch.names);
 		return EXIT_FAIL;
 	}
+	pr_debug("stored rules read at %.1f ms\n", cli_now_ms() - start);
 	feed = feed_for_load(&st, &o, source);
 	err = feed ? 0 : -ENOMEM;
 	if (!err) {
@@ -319,6 +320,7 @@ static int run_load(const struct cli_args *a)
 	}
 	if (!err)
 		err = xdpdns_state_save_list(&st);
+	pr_debug("feed stored at %.1f ms\n", cli_now_ms() - start);
 	if (!err)
 		err = cli_apply(a, &st);
 	xdpdns_state_close(&st);

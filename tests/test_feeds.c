@@ -1,0 +1,913 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Unit tests of user/feeds.c: the real lists in ../shared/data/feeds read
+ * with their counts worked out independently (see each test), and crafted
+ * files for every rule of the formats: comments, CRLF, wildcards, IDN,
+ * length limits, hosts addresses and local names, auto-detection, the cap
+ * on warnings, unreadable paths and a callback that stops the read. The
+ * warnings are captured from stderr and checked word for word where the
+ * wording is part of the contract. No root needed.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#else
+#define RUNNING_ON_VALGRIND	0
+#endif
+
+#include "feeds.h"
+
+#define FEEDS_DIR	"../shared/data/feeds"	/* from the repository root */
+#define PHISHING	FEEDS_DIR "/domains/blocklistproject_phishing-nl.txt"
+#define SCAM_DOMAINS	FEEDS_DIR "/domains/blocklistproject_scam-nl.txt"
+#define DNSBUNKER	FEEDS_DIR "/domains/dnsbunker_cti_domains.txt"
+#define SMARTTV		FEEDS_DIR "/domains/perflyst_SmartTV.txt"
+#define SCAM_HOSTS	FEEDS_DIR "/hosts/blocklistproject_scam.txt"
+#define STEVENBLACK	FEEDS_DIR "/hosts/stevenblack_hosts.txt"
+#define STOP_CODE	42			/* what the stopping callback returns */
+#define PARSE_BUDGET_MS	100			/* the 190k-line list, best of 3 */
+
+#define L10		"abcdefghij"
+#define L63		L10 L10 L10 L10 L10 L10 "abc"
+#define L64		L63 "d"
+
+/* One read of a feed, with what the callback saw and what went to stderr. */
+struct run {
+	char path[64];			/* the temp file, for expected messages */
+	int err;
+	struct xdpdns_feed_counts counts;
+	enum xdpdns_format detected;
+	char **names;			/* presentation form, "*." before a wildcard */
+	unsigned long *lines;		/* the line of each name */
+	size_t n, cap;
+	size_t stop_at;			/* return STOP_CODE on this name (1-based) */
+	char *warnings;			/* everything written to stderr */
+};
+
+static int collect(const struct xdpdns_name *name, bool wildcard, unsigned long line,
+		   void *arg)
+{
+	char text[XDPDNS_NAME_TEXT_MAX];
+	struct run *r = arg;
+
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 1024;
+		r->names = realloc(r->names, r->cap * sizeof(*r->names));
+		r->lines = realloc(r->lines, r->cap * sizeof(*r->lines));
+		assert_non_null(r->names);
+		assert_non_null(r->lines);
+	}
+	xdpdns_name_format(name, text, sizeof(text));
+	assert_int_not_equal(asprintf(&r->names[r->n], "%s%s", wildcard ? "*." : "", text), -1);
+	r->lines[r->n] = line;
+	return ++r->n == r->stop_at ? STOP_CODE : 0;
+}
+
+static int ignore(const struct xdpdns_name *name, bool wildcard, unsigned long line,
+		  void *arg)
+{
+	return 0;
+}
+
+static char *slurp(FILE *f)
+{
+	long size = ftell(f);
+	char *buf = malloc(size + 1);
+
+	assert_non_null(buf);
+	rewind(f);
+	assert_int_equal(fread(buf, 1, size, f), size);
+	buf[size] = '\0';
+	return buf;
+}
+
+/* Read path into r, with stderr captured into r->warnings. */
+static void read_path(const char *path, enum xdpdns_format fmt, struct run *r)
+{
+	FILE *cap = tmpfile();
+	int saved;
+
+	assert_non_null(cap);
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	assert_true(saved >= 0);
+	assert_int_equal(dup2(fileno(cap), STDERR_FILENO), STDERR_FILENO);
+
+	r->detected = -1;
+	r->err = xdpdns_feed_read(path, fmt, collect, r, &r->counts, &r->detected);
+
+	fflush(stderr);
+	assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
+	close(saved);
+	fseek(cap, 0, SEEK_END);
+	r->warnings = slurp(cap);
+	fclose(cap);
+}
+
+/* Write len bytes of text to a temp file, read it as fmt, remove it. */
+static void read_bytes(const char *text, size_t len, enum xdpdns_format fmt, struct run *r)
+{
+	int fd;
+
+	strcpy(r->path, "/tmp/xdpdns-test-feed-XXXXXX");
+	fd = mkstemp(r->path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, len), len);
+	close(fd);
+	read_path(r->path, fmt, r);
+	unlink(r->path);
+}
+
+static void read_text(const char *text, enum xdpdns_format fmt, struct run *r)
+{
+	read_bytes(text, strlen(text), fmt, r);
+}
+
+static void run_free(struct run *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->names[i]);
+	free(r->names);
+	free(r->lines);
+	free(r->warnings);
+	memset(r, 0, sizeof(*r));
+}
+
+static bool has_name(const struct run *r, const char *name)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (!strcmp(r->names[i], name))
+			return true;
+	return false;
+}
+
+static void assert_counts(const struct run *r, unsigned long lines, unsigned long names,
+			  unsigned long skipped, unsigned long bad)
+{
+	if (r->counts.lines != lines || r->counts.names != names ||
+	    r->counts.skipped != skipped || r->counts.bad != bad)
+		fail_msg("lines/names/skipped/bad %lu/%lu/%lu/%lu, want %lu/%lu/%lu/%lu",
+			 r->counts.lines, r->counts.names, r->counts.skipped, r->counts.bad,
+			 lines, names, skipped, bad);
+	assert_int_equal(r->n, names);
+}
+
+static void assert_names(const struct run *r, const char *const *want, size_t n)
+{
+	assert_int_equal(r->n, n);
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(r->names[i], want[i]);
+}
+
+/* The warning for line of the temp file, as users see it, must be there. */
+static void assert_warning(const struct run *r, unsigned long line, const char *msg)
+{
+	char want[512];
+
+	snprintf(want, sizeof(want), "xdpdns: warning: %s:%lu: %s\n", r->path, line, msg);
+	if (!strstr(r->warnings, want))
+		fail_msg("no '%s' in:\n%s", want, r->warnings);
+}
+
+static size_t count_str(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+/* A real list: no error, detected as fmt, nothing printed. */
+static void read_real(const char *file, enum xdpdns_format fmt, struct run *r)
+{
+	read_path(file, XDPDNS_FMT_AUTO, r);
+	if (r->err)
+		fail_msg("%s: %s", file, strerror(-r->err));
+	assert_int_equal(r->detected, fmt);
+	assert_string_equal(r->warnings, "");
+}
+
+/*
+ * Expected counts of the real lists, from the shell, with comment lines
+ * /^[ \t]*[#!]/, blank lines /^[ \t]*$/, and the rest content:
+ *   lines:   wc -l (every file ends in a newline)
+ *   skipped: blank + comment lines (+ the hosts lines below)
+ *   names:   awk '!/^[ \t]*([#!]|$)/' | wc -l; no content line has a
+ *            second token (awk NF after removing '#...'), every token is
+ *            [A-Za-z0-9_.-]+ with no empty label and no label over 63.
+ * Each names count equals the "entries" and "distinct" columns of
+ * SOURCES.md.
+ */
+
+/* 190228 lines: 12 comments, 1 blank, 190215 names. */
+static void test_phishing_domains_counts_and_names(void **state)
+{
+	struct run r = { 0 };
+
+	read_real(PHISHING, XDPDNS_FMT_DOMAINS, &r);
+	assert_counts(&r, 190228, 190215, 13, 0);
+	assert_string_equal(r.names[0], "0.01.2.13.3.sydneypropertyinvestors.com");
+	assert_int_equal(r.lines[0], 14);
+	assert_string_equal(r.names[r.n - 1], "zzzzzqp.com");
+	assert_int_equal(r.lines[r.n - 1], 190228);
+	assert_true(has_name(&r, "0001interac.com"));
+	run_free(&r);
+}
+
+/* 8540 lines: 12 comments, 1 blank, 8527 names. */
+static void test_scam_domains_counts_and_names(void **state)
+{
+	struct run r = { 0 };
+
+	read_real(SCAM_DOMAINS, XDPDNS_FMT_DOMAINS, &r);
+	assert_counts(&r, 8540, 8527, 13, 0);
+	assert_string_equal(r.names[0], "0-google.com");
+	assert_string_equal(r.names[r.n - 1], "zxnaster.com");
+	run_free(&r);
+}
+
+/* 6134 lines: 8 comments, 1 blank, 6125 names. */
+static void test_dnsbunker_domains_counts_and_names(void **state)
+{
+	struct run r = { 0 };
+
+	read_real(DNSBUNKER, XDPDNS_FMT_DOMAINS, &r);
+	assert_counts(&r, 6134, 6125, 9, 0);
+	assert_string_equal(r.names[0], "0011pgvip.com");
+	assert_string_equal(r.names[r.n - 1], "zzzmoechattest.vip");
+	run_free(&r);
+}
+
+/*
+ * 374 lines: 101 comments (section titles and commented-out names), 28
+ * blank, 245 names, one of them mixed case (grep '[A-Z]').
+ */
+static void test_smarttv_domains_counts_and_lower_case(void **state)
+{
+	struct run r = { 0 };
+
+	read_real(SMARTTV, XDPDNS_FMT_DOMAINS, &r);
+	assert_counts(&r, 374, 245, 129, 0);
+	assert_string_equal(r.names[0], "0077777700140002.myhomescreen.tv");
+	assert_string_equal(r.names[r.n - 1], "androidtvwatsonfe-pa.googleapis.com");
+	assert_true(has_name(&r, "coordinator-production-28516768.us-east-1.elb.amazonaws.com"));
+	assert_false(has_name(&r, "Coordinator-Production-28516768.us-east-1.elb.amazonaws.com"));
+	run_free(&r);
+}
+
+/* 8540 lines: 12 comments, 1 blank, 8527 "0.0.0.0 name" lines. */
+static void test_scam_hosts_counts_and_names(void **state)
+{
+	struct run r = { 0 };
+
+	read_real(SCAM_HOSTS, XDPDNS_FMT_HOSTS, &r);
+	assert_counts(&r, 8540, 8527, 13, 0);
+	assert_string_equal(r.names[0], "0-google.com");
+	assert_string_equal(r.names[r.n - 1], "zxnaster.com");
+	run_free(&r);
+}
+
+/* SOURCES.md: the scam list in hosts and domain form holds the same names. */
+static void test_scam_hosts_and_domains_give_same_names(void **state)
+{
+	struct run h = { 0 }, d = { 0 };
+
+	read_real(SCAM_HOSTS, XDPDNS_FMT_HOSTS, &h);
+	read_real(SCAM_DOMAINS, XDPDNS_FMT_DOMAINS, &d);
+	assert_int_equal(h.n, d.n);
+	for (size_t i = 0; i < h.n; i++)
+		assert_string_equal(h.names[i], d.names[i]);
+	run_free(&h);
+	run_free(&d);
+}
+
+/*
+ * 119323 lines: 4634 comments (5 of them indented), 2384 blank, 13
+ * boilerplate lines 15-27 (127.0.0.1 localhost ..., 255.255.255.255
+ * broadcasthost, ::1 ip6-*, fe80::1%lo0 localhost, ff0x::x ip6-*) and
+ * "0.0.0.0 0.0.0.0" on line 28 are skipped: 7032. The other 112291
+ * "0.0.0.0 name" lines hold one name each (awk '$1 == "0.0.0.0"', 112292
+ * distinct $2 less "0.0.0.0"), as the file's header and SOURCES.md say.
+ * Trailing comments such as "0.0.0.0 fe #00::0 ip6-localnet" leave "fe".
+ */
+static void test_stevenblack_hosts_counts_and_local_names(void **state)
+{
+	static const char *const absent[] = {
+		"localhost", "localhost.localdomain", "local", "broadcasthost", "0.0.0.0",
+		"ip6-localhost", "ip6-loopback", "ip6-localnet", "ip6-mcastprefix",
+		"ip6-allnodes", "ip6-allrouters", "ip6-allhosts", "00::0",
+	};
+	struct run r = { 0 };
+
+	read_real(STEVENBLACK, XDPDNS_FMT_HOSTS, &r);
+	assert_counts(&r, 119323, 112291, 7032, 0);
+	assert_string_equal(r.names[0], "eu1.clevertap-prod.com");
+	assert_int_equal(r.lines[0], 40);
+	assert_string_equal(r.names[r.n - 1], "zy16eoat1w.com");
+	assert_int_equal(r.lines[r.n - 1], 119312);
+	assert_true(has_name(&r, "docs.pipenv.org"));		/* "  # issue" after it */
+	assert_true(has_name(&r, "___id___.c.mystat-in.net"));
+	assert_true(has_name(&r, "fe"));
+	assert_true(has_name(&r, "nlocalhost.wordtheminer.com"));
+	for (size_t i = 0; i < sizeof(absent) / sizeof(absent[0]); i++)
+		if (has_name(&r, absent[i]))
+			fail_msg("local name '%s' became a rule", absent[i]);
+	run_free(&r);
+}
+
+/* Read as a domain list, every "0.0.0.0 name" line has two tokens. */
+static void test_hosts_file_forced_as_domains_is_all_bad_lines(void **state)
+{
+	struct run r = { 0 };
+
+	read_path(SCAM_HOSTS, XDPDNS_FMT_DOMAINS, &r);
+	assert_int_equal(r.err, 0);
+	assert_int_equal(r.detected, XDPDNS_FMT_DOMAINS);
+	assert_counts(&r, 8540, 0, 13, 8527);
+	assert_int_equal(count_str(r.warnings, "xdpdns: warning: "), 11);
+	assert_non_null(strstr(r.warnings, "xdpdns: warning: " SCAM_HOSTS ":14: more than "
+			       "one name on the line ('0-google.com' after the name)\n"));
+	assert_non_null(strstr(r.warnings, "xdpdns: warning: " SCAM_HOSTS
+			       ": 8517 more bad lines not shown\n"));
+	run_free(&r);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/*
+ * Best of three, so one slow run on a busy machine does not fail it.
+ * Skipped under valgrind, which runs everything tens of times slower.
+ */
+static void test_large_list_parses_within_budget(void **state)
+{
+	const char *path = PHISHING;
+	struct xdpdns_feed_counts counts;
+	double best = 1e9;
+
+	if (RUNNING_ON_VALGRIND)
+		skip();
+	for (int i = 0; i < 3; i++) {
+		double t0 = now_ms(), t;
+
+		assert_int_equal(xdpdns_feed_read(path, XDPDNS_FMT_AUTO, ignore, NULL,
+						  &counts, NULL), 0);
+		t = now_ms() - t0;
+		if (t < best)
+			best = t;
+	}
+	assert_int_equal(counts.names, 190215);
+	print_message("%s: %lu lines in %.1f ms\n", path, counts.lines, best);
+	if (best > PARSE_BUDGET_MS)
+		fail_msg("%.1f ms, budget %d ms", best, PARSE_BUDGET_MS);
+}
+
+static void test_domains_comments_blanks_crlf_and_dots(void **state)
+{
+	static const char *const want[] = {
+		"example.com", "www.example.org", "crlf.example", "dot.example",
+		"tab.example", "note.example", "glued.example", "upper.example",
+	};
+	struct run r = { 0 };
+
+	read_text("# a comment\n"
+		  "   ! an adblock-style comment\n"
+		  "\n"
+		  "  \t \n"
+		  "example.com\n"
+		  "  www.example.org  \n"
+		  "crlf.example\r\n"
+		  "\r\n"
+		  "dot.example.\n"
+		  "\ttab.example\t\n"
+		  "note.example # why it is listed\n"
+		  "glued.example#no space\n"
+		  "UPPER.Example\n"
+		  "   # indented comment\n",
+		  XDPDNS_FMT_DOMAINS, &r);
+	assert_int_equal(r.err, 0);
+	assert_counts(&r, 14, 8, 6, 0);
+	assert_names(&r, want, 8);
+	assert_int_equal(r.lines[0], 5);
+	assert_int_equal(r.lines[7], 13);
+	assert_string_equal(r.warnings, "");
+	run_free(&r);
+}
+
+static void test_last_line_without_newline_is_read(void **state)
+{
+	static const char *const want[] = { "a.example", "b.example" };
+	struct run r = { 0 };
+
+	read_text("a.example\nb.example", XDPDNS_FMT_DOMAINS, &r);
+	assert_counts(&r, 2, 2, 0, 0);
+	assert_names(&r, want, 2);
+	run_free(&r);
+}
+
+static void test_domains_wildcard_entry_is_flagged(void **state)
+{
+	static const char *const want[] = { "*.example.com", "*.tld", "plain.example" };
+	struct run r = { 0 };
+
+	read_text("*.example.com\n*.TLD.\nplain.example\n*\na.*.b\n*.*.c\n**.d\n*.\n",
+		  XDPDNS_FMT_DOMAINS, &r);
+	assert_counts(&r, 8, 3, 0, 5);
+	assert_names(&r, want, 3);
+	assert_warning(&r, 4,
+		       "bad name '*': '*' is allowed only as a leading '*.' in a domain list");
+	assert_warning(&r, 5,
+		       "bad name 'a.*.b': '*' is allowed only as a leading '*.' in a domain list");
+	assert_warning(&r, 8, "bad name '*.': empty name");
+	run_free(&r);
+}
+
+static void test_domains_bad_names_are_reported_and_skipped(void **state)
+{
+	static const char *const want[] = { "good.example", "last.example" };
+	struct run r = { 0 };
+
+	read_text("good.example\n"
+		  "a..b\n"
+		  ".lead.example\n"
+		  "two.example three.example\n"
+		  "back\\046slash.example\n"
+		  "dollar$.example\n"
+		  ".\n"
+		  "last.example\n",
+		  XDPDNS_FMT_DOMAINS, &r);
+	assert_counts(&r, 8, 2, 0, 6);
+	assert_names(&r, want, 2);
+	assert_warning(&r, 2, "bad name 'a..b': empty label");
+	assert_warning(&r, 3, "bad name '.lead.example': empty label");
+	assert_warning(&r, 4, "more than one name on the line ('three.example' after the name)");
+	assert_warning(&r, 5, "bad name 'back\\046slash.example': '\\' is not allowed in a name");
+	assert_warning(&r, 6, "bad name 'dollar$.example': '$' is not allowed in a name");
+	assert_warning(&r, 7, "bad name '.': the root name covers every name");
+	assert_int_equal(count_str(r.warnings, "xdpdns: warning: "), 6);
+	run_free(&r);
+}
+
+/* A 63-byte label is the limit; 64 and a 300-byte name are bad lines. */
+static void test_domains_length_limits(void **state)
+{
+	char name300[301], text[1024];
+	struct run r = { 0 };
+
+	for (int i = 0; i < 300; i++)
+		name300[i] = i % 50 == 49 ? '.' : 'a';
+	name300[300] = '\0';
+	snprintf(text, sizeof(text), L63 ".example\n" L64 ".example\n%s\nafter.example\n",
+		 name300);
+
+	read_text(text, XDPDNS_FMT_DOMAINS, &r);
+	assert_counts(&r, 4, 2, 0, 2);
+	assert_string_equal(r.names[0], L63 ".example");
+	assert_string_equal(r.names[1], "after.example");
+	assert_int_equal(r.lines[1], 4);
+	assert_warning(&r, 2, "bad name '" L63 "d...': label longer than 63 bytes");
+	assert_non_null(strstr(r.warnings, ":3: bad name 'aaaa"));
+	assert_non_null(strstr(r.warnings, "...': name longer than 255 bytes\n"));
+	run_free(&r);
+}
+
+/* A megabyte on one line is one bad line, not many, and the next is read. */
+static void test_huge_line_is_one_bad_line(void **state)
+{
+	size_t len = 1 << 20;
+	char *text = malloc(len + 64);
+	struct run r = { 0 };
+
+	assert_non_null(text);
+	memset(text, 'a', len);
+	strcpy(text + len, "\nnext.example\n");
+
+	read_text(text, XDPDNS_FMT_DOMAINS, &r);
+	assert_counts(&r, 2, 1, 0, 1);
+	assert_string_equal(r.names[0], "next.example");
+	assert_int_equal(r.lines[0], 2);
+	assert_int_equal(count_str(r.warnings, "xdpdns: warning: "), 1);
+	assert_true(strlen(r.warnings) < 200);	/* the token is cut in the message */
+	run_free(&r);
+	free(text);
+}
+
+static void test_nul_byte_makes_a_bad_line(void **state)
+{
+	static const char text[] = "a.example\nbad\0.example\nb.example\n";
+	static const char *const want[] = { "a.example", "b.example" };
+	struct run r = { 0 };
+
+	read_bytes(text, sizeof(text) - 1, XDPDNS_FMT_DOMAINS, &r);
+	assert_counts(&r, 3, 2, 0, 1);
+	assert_names(&r, want, 2);
+	assert_warning(&r, 2, "NUL byte in the line");
+	run_free(&r);
+}
+
+/* Before a comment or an address, where libidn2 would not drop it. */
+static void test_utf8_bom_is_ignored(void **state)
+{
+	static const char *const want[] = { "first.example" };
+	struct run r = { 0 };
+
+	read_text("\xef\xbb\xbf" "# comment\nfirst.example\n", XDPDNS_FMT_AUTO, &r);
+	assert_counts(&r, 2, 1, 1, 0);
+	assert_names(&r, want, 1);
+	run_free(&r);
+
+	read_text("\xef\xbb\xbf" "0.0.0.0 first.example\n", XDPDNS_FMT_AUTO, &r);
+	assert_int_equal(r.detected, XDPDNS_FMT_HOSTS);
+	assert_counts(&r, 1, 1, 0, 0);
+	assert_names(&r, want, 1);
+	run_free(&r);
+}
+
+static void test_idn_names_become_a_labels(void **state)
+{
+	static const char *const want[] = {
+		"xn--bcher-kva.example",	/* bücher.example */
+		"xn--bcher-kva.example",	/* Bücher.Example. */
+		"xn--fa-hia.de",		/* faß.de, non-transitional */
+		"xn--b-dha.de",			/* ü ZWNJ b.de: transitional only */
+		"*.xn--mnchen-3ya.de",		/* *.münchen.de */
+		"ab_c.xn--tda.de",		/* ab_c.ü.de */
+	};
+	struct run r = { 0 };
+
+	read_text("bücher.example\n"
+		  "Bücher.Example.\n"
+		  "faß.de\n"
+		  "ü\u200cb.de\n"
+		  "*.münchen.de\n"
+		  "ab_c.ü.de\n",
+		  XDPDNS_FMT_DOMAINS, &r);
+	assert_int_equal(r.err, 0);
+	assert_counts(&r, 6, 6, 0, 0);
+	assert_names(&r, want, 6);
+	run_free(&r);
+}
+
+static void test_idn_failures_are_bad_lines(void **state)
+{
+	char text[512];
+	struct run r = { 0 };
+
+	snprintf(text, sizeof(text), "%s\n%s\n%s\n%s\n",
+		 "bad\xff" "utf8.example",		/* not UTF-8 */
+		 "\xc2\xa0" "nbsp.example",		/* U+00A0 maps to a space */
+		 "ü..example",				/* empty label after IDNA */
+		 "\u2488.com");				/* a disallowed character */
+	read_text(text, XDPDNS_FMT_DOMAINS, &r);
+	assert_counts(&r, 4, 0, 0, 4);
+	assert_non_null(strstr(r.warnings, ":1: bad name 'bad\xff" "utf8.example': "));
+	assert_warning(&r, 2, "bad name '\xc2\xa0" "nbsp.example': ' ' is not allowed in a name");
+	assert_warning(&r, 3, "bad name 'ü..example': empty label");
+	assert_non_null(strstr(r.warnings, ":4: bad name '\u2488.com': "));
+	run_free(&r);
+}
+
+static void test_hosts_blocking_addresses_are_rules(void **state)
+{
+	static const char *const want[] = {
+		"a.example", "b.example", "c.example", "d.example", "e.example",
+		"f1.example", "f2.example", "f3.example", "g.example",
+	};
+	struct run r = { 0 };
+
+	read_text("0.0.0.0 a.example\n"
+		  "127.0.0.1\tb.example\n"
+		  ":: c.example\n"
+		  "::1 d.example\n"
+		  "0:0:0:0:0:0:0:0 e.example\r\n"
+		  "0.0.0.0 f1.example F2.Example. f3.example # three names\n"
+		  "  0.0.0.0   g.example#glued comment\n",
+		  XDPDNS_FMT_HOSTS, &r);
+	assert_int_equal(r.err, 0);
+	assert_counts(&r, 7, 9, 0, 0);
+	assert_names(&r, want, 9);
+	assert_int_equal(r.lines[5], 6);
+	assert_int_equal(r.lines[7], 6);
+	assert_string_equal(r.warnings, "");
+	run_free(&r);
+}
+
+static void test_hosts_other_addresses_are_skipped(void **state)
+{
+	static const char *const want[] = { "kept.example" };
+	struct run r = { 0 };
+
+	read_text("192.168.1.10 nas.lan\n"
+		  "10.0.0.1 router.lan other.lan\n"
+		  "255.255.255.255 broadcasthost\n"
+		  "fe80::1%lo0 localhost\n"
+		  "ff02::1 ip6-allnodes\n"
+		  "::ffff:0.0.0.0 mapped.example\n"
+		  "127.0.0.2 loopback-net.example\n"
+		  "0.0.0.0 kept.example\n",
+		  XDPDNS_FMT_HOSTS, &r);
+	assert_counts(&r, 8, 1, 7, 0);
+	assert_names(&r, want, 1);
+	assert_string_equal(r.warnings, "");
+	run_free(&r);
+}
+
+static void test_hosts_local_names_are_skipped_silently(void **state)
+{
+	static const char *const want[] = { "tracker.example", "ip6-ads.tracker.example" };
+	struct run r = { 0 };
+
+	read_text("127.0.0.1 localhost\n"
+		  "127.0.0.1 localhost.localdomain local\n"
+		  "0.0.0.0 0.0.0.0\n"
+		  "::1 ip6-localhost ip6-loopback\n"
+		  ":: ip6-allrouters\n"
+		  "0.0.0.0 broadcasthost LOCALHOST.\n"
+		  "127.0.0.1 localhost tracker.example ip6-allhosts\n"
+		  "0.0.0.0 ip6-ads.tracker.example\n",
+		  XDPDNS_FMT_HOSTS, &r);
+	assert_counts(&r, 8, 2, 6, 0);
+	assert_names(&r, want, 2);
+	assert_int_equal(r.lines[0], 7);
+	assert_string_equal(r.warnings, "");
+	run_free(&r);
+}
+
+/* One bad name leaves the whole line out, the good names on it too. */
+static void test_hosts_bad_lines(void **state)
+{
+	static const char *const want[] = { "ok.example" };
+	struct run r = { 0 };
+
+	read_text("example.com\n"
+		  "ads.example 0.0.0.0\n"
+		  "0.0.0.0\n"
+		  "0.0.0.0 # only a comment\n"
+		  "0.0.0.0 good.example a..b\n"
+		  "0.0.0.0 *.w\n"
+		  "1.2.3 short.example\n"
+		  "0.0.0.0 ok.example\n",
+		  XDPDNS_FMT_HOSTS, &r);
+	assert_counts(&r, 8, 1, 0, 7);
+	assert_names(&r, want, 1);
+	assert_warning(&r, 1, "'example.com' is not an IP address");
+	assert_warning(&r, 2, "'ads.example' is not an IP address");
+	assert_warning(&r, 3, "no name after '0.0.0.0'");
+	assert_warning(&r, 4, "no name after '0.0.0.0'");
+	assert_warning(&r, 5, "bad name 'a..b': empty label");
+	assert_warning(&r, 6,
+		       "bad name '*.w': '*' is allowed only as a leading '*.' in a domain list");
+	assert_warning(&r, 7, "'1.2.3' is not an IP address");
+	run_free(&r);
+}
+
+/* A hosts line with more names than the first buffer holds. */
+static void test_hosts_line_with_many_names(void **state)
+{
+	char text[4096] = "0.0.0.0";
+	struct run r = { 0 };
+	size_t len = strlen(text);
+
+	for (int i = 0; i < 100; i++)
+		len += snprintf(text + len, sizeof(text) - len, " n%d.example", i);
+	strcpy(text + len, "\n:: last.example\n");
+
+	read_text(text, XDPDNS_FMT_HOSTS, &r);
+	assert_counts(&r, 2, 101, 0, 0);
+	assert_string_equal(r.names[0], "n0.example");
+	assert_string_equal(r.names[99], "n99.example");
+	assert_string_equal(r.names[100], "last.example");
+	run_free(&r);
+}
+
+static void test_auto_detects_hosts_from_first_rule_line(void **state)
+{
+	static const char *const texts[] = {
+		"# hosts\n\n0.0.0.0 a.example\n",
+		"! comment\n   \n192.168.0.1 lan.example\n0.0.0.0 a.example\n",
+		"::1 localhost\n0.0.0.0 a.example\n",
+		"fe80::1%lo0 localhost\n0.0.0.0 a.example\n",
+	};
+
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		struct run r = { 0 };
+
+		read_text(texts[i], XDPDNS_FMT_AUTO, &r);
+		assert_int_equal(r.err, 0);
+		assert_int_equal(r.detected, XDPDNS_FMT_HOSTS);
+		assert_int_equal(r.counts.bad, 0);
+		assert_int_equal(r.n, 1);
+		assert_string_equal(r.names[0], "a.example");
+		run_free(&r);
+	}
+}
+
+static void test_auto_detects_domains(void **state)
+{
+	static const char *const want[] = { "a.example", "b.example" };
+	struct run r = { 0 };
+
+	read_text("# list\n\na.example\n0.0.0.0 b.example\nb.example\n", XDPDNS_FMT_AUTO, &r);
+	assert_int_equal(r.detected, XDPDNS_FMT_DOMAINS);
+	assert_counts(&r, 5, 2, 2, 1);
+	assert_names(&r, want, 2);
+	run_free(&r);
+}
+
+static void test_auto_on_empty_or_comment_only_file_is_domains(void **state)
+{
+	static const char *const texts[] = { "", "# nothing\n\n! here\n" };
+
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		struct run r = { 0 };
+
+		read_text(texts[i], XDPDNS_FMT_AUTO, &r);
+		assert_int_equal(r.err, 0);
+		assert_int_equal(r.detected, XDPDNS_FMT_DOMAINS);
+		assert_int_equal(r.counts.names, 0);
+		assert_int_equal(r.counts.bad, 0);
+		assert_int_equal(r.counts.skipped, r.counts.lines);
+		run_free(&r);
+	}
+}
+
+static void test_explicit_format_is_reported_as_detected(void **state)
+{
+	struct run r = { 0 };
+
+	read_text("a.example\n", XDPDNS_FMT_HOSTS, &r);
+	assert_int_equal(r.detected, XDPDNS_FMT_HOSTS);
+	assert_int_equal(r.counts.bad, 1);
+	run_free(&r);
+}
+
+static void bad_lines(int n, struct run *r)
+{
+	char text[4096] = "";
+	size_t len = 0;
+
+	for (int i = 0; i < n; i++)
+		len += snprintf(text + len, sizeof(text) - len, "bad%d..example\n", i);
+	strcpy(text + len, "good.example\n");
+	read_text(text, XDPDNS_FMT_DOMAINS, r);
+}
+
+static void test_more_than_ten_bad_lines_give_a_summary(void **state)
+{
+	char want[128];
+	struct run r = { 0 };
+
+	bad_lines(15, &r);
+	assert_counts(&r, 16, 1, 0, 15);
+	assert_int_equal(count_str(r.warnings, "xdpdns: warning: "), 11);
+	assert_warning(&r, 10, "bad name 'bad9..example': empty label");
+	assert_null(strstr(r.warnings, "bad10..example"));
+	snprintf(want, sizeof(want), "xdpdns: warning: %s: 5 more bad lines not shown\n", r.path);
+	assert_non_null(strstr(r.warnings, want));
+	assert_int_equal(strlen(strstr(r.warnings, want)), strlen(want));	/* last */
+	run_free(&r);
+}
+
+static void test_ten_bad_lines_give_no_summary(void **state)
+{
+	struct run r = { 0 };
+
+	bad_lines(10, &r);
+	assert_counts(&r, 11, 1, 0, 10);
+	assert_int_equal(count_str(r.warnings, "xdpdns: warning: "), 10);
+	assert_null(strstr(r.warnings, "not shown"));
+	run_free(&r);
+}
+
+static void test_missing_file_is_enoent_and_reported(void **state)
+{
+	const char *path = "/nonexistent/xdpdns/feed.txt";
+	struct run r = { 0 };
+
+	read_path(path, XDPDNS_FMT_AUTO, &r);
+	assert_int_equal(r.err, -ENOENT);
+	assert_string_equal(r.warnings,
+			    "xdpdns: error: cannot read '/nonexistent/xdpdns/feed.txt': "
+			    "No such file or directory\n");
+	assert_int_equal(r.n, 0);
+	run_free(&r);
+}
+
+static void test_directory_is_eisdir_and_reported(void **state)
+{
+	struct run r = { 0 };
+
+	read_path("/tmp", XDPDNS_FMT_AUTO, &r);
+	assert_int_equal(r.err, -EISDIR);
+	assert_string_equal(r.warnings, "xdpdns: error: cannot read '/tmp': Is a directory\n");
+	run_free(&r);
+}
+
+static void test_callback_nonzero_return_stops_the_read(void **state)
+{
+	static const char *const want[] = { "a.example", "b.example", "c.example" };
+	struct run r = { .stop_at = 3 };
+
+	read_text("a.example\nb.example\n# c\nc.example\nd.example\ne.example\n",
+		  XDPDNS_FMT_DOMAINS, &r);
+	assert_int_equal(r.err, STOP_CODE);
+	assert_counts(&r, 4, 3, 1, 0);
+	assert_names(&r, want, 3);
+	run_free(&r);
+}
+
+static void test_callback_stop_inside_a_hosts_line(void **state)
+{
+	static const char *const want[] = { "a.example", "b.example" };
+	struct run r = { .stop_at = 2 };
+
+	read_text("0.0.0.0 a.example b.example c.example\n0.0.0.0 d.example\n",
+		  XDPDNS_FMT_HOSTS, &r);
+	assert_int_equal(r.err, STOP_CODE);
+	assert_counts(&r, 1, 2, 0, 0);
+	assert_names(&r, want, 2);
+	run_free(&r);
+}
+
+static void test_counts_and_detected_may_be_null(void **state)
+{
+	const char *path = SMARTTV;
+
+	assert_int_equal(xdpdns_feed_read(path, XDPDNS_FMT_AUTO, ignore, NULL, NULL, NULL), 0);
+}
+
+static void test_format_names_round_trip(void **state)
+{
+	assert_int_equal(xdpdns_format_parse("auto"), XDPDNS_FMT_AUTO);
+	assert_int_equal(xdpdns_format_parse("domains"), XDPDNS_FMT_DOMAINS);
+	assert_int_equal(xdpdns_format_parse("hosts"), XDPDNS_FMT_HOSTS);
+	assert_int_equal(xdpdns_format_parse("Hosts"), -1);
+	assert_int_equal(xdpdns_format_parse("rpz"), -1);
+	assert_int_equal(xdpdns_format_parse(""), -1);
+	assert_string_equal(xdpdns_format_name(XDPDNS_FMT_AUTO), "auto");
+	assert_string_equal(xdpdns_format_name(XDPDNS_FMT_DOMAINS), "domains");
+	assert_string_equal(xdpdns_format_name(XDPDNS_FMT_HOSTS), "hosts");
+	assert_null(xdpdns_format_name(XDPDNS_FMT_HOSTS + 1));
+	assert_int_equal(xdpdns_feed_read("/dev/null", XDPDNS_FMT_HOSTS + 1, ignore, NULL,
+					  NULL, NULL), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_phishing_domains_counts_and_names),
+		cmocka_unit_test(test_scam_domains_counts_and_names),
+		cmocka_unit_test(test_dnsbunker_domains_counts_and_names),
+		cmocka_unit_test(test_smarttv_domains_counts_and_lower_case),
+		cmocka_unit_test(test_scam_hosts_counts_and_names),
+		cmocka_unit_test(test_scam_hosts_and_domains_give_same_names),
+		cmocka_unit_test(test_stevenblack_hosts_counts_and_local_names),
+		cmocka_unit_test(test_hosts_file_forced_as_domains_is_all_bad_lines),
+		cmocka_unit_test(test_large_list_parses_within_budget),
+		cmocka_unit_test(test_domains_comments_blanks_crlf_and_dots),
+		cmocka_unit_test(test_last_line_without_newline_is_read),
+		cmocka_unit_test(test_domains_wildcard_entry_is_flagged),
+		cmocka_unit_test(test_domains_bad_names_are_reported_and_skipped),
+		cmocka_unit_test(test_domains_length_limits),
+		cmocka_unit_test(test_huge_line_is_one_bad_line),
+		cmocka_unit_test(test_nul_byte_makes_a_bad_line),
+		cmocka_unit_test(test_utf8_bom_is_ignored),
+		cmocka_unit_test(test_idn_names_become_a_labels),
+		cmocka_unit_test(test_idn_failures_are_bad_lines),
+		cmocka_unit_test(test_hosts_blocking_addresses_are_rules),
+		cmocka_unit_test(test_hosts_other_addresses_are_skipped),
+		cmocka_unit_test(test_hosts_local_names_are_skipped_silently),
+		cmocka_unit_test(test_hosts_bad_lines),
+		cmocka_unit_test(test_hosts_line_with_many_names),
+		cmocka_unit_test(test_auto_detects_hosts_from_first_rule_line),
+		cmocka_unit_test(test_auto_detects_domains),
+		cmocka_unit_test(test_auto_on_empty_or_comment_only_file_is_domains),
+		cmocka_unit_test(test_explicit_format_is_reported_as_detected),
+		cmocka_unit_test(test_more_than_ten_bad_lines_give_a_summary),
+		cmocka_unit_test(test_ten_bad_lines_give_no_summary),
+		cmocka_unit_test(test_missing_file_is_enoent_and_reported),
+		cmocka_unit_test(test_directory_is_eisdir_and_reported),
+		cmocka_unit_test(test_callback_nonzero_return_stops_the_read),
+		cmocka_unit_test(test_callback_stop_inside_a_hosts_line),
+		cmocka_unit_test(test_counts_and_detected_may_be_null),
+		cmocka_unit_test(test_format_names_round_trip),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

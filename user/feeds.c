@@ -1,0 +1,453 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Feed files read into names; see feeds.h. A file is read with getline()
+ * into one buffer reused for every line, split into tokens in place, and
+ * each name token is checked for the characters a feed may hold, turned
+ * into A-labels if it is not ASCII, and parsed by xdpdns_name_parse(). A
+ * bad line is reported and skipped whole, so no half of it becomes a rule.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <idn2.h>
+
+#include "feeds.h"
+#include "log.h"
+
+#define FEED_WARN_MAX	10		/* bad lines shown per file */
+#define FEED_SHOW_MAX	64		/* bytes of a token quoted in a warning */
+#define FEED_BUF_SIZE	(1 << 16)	/* stdio buffer: 64 reads for 4 MB */
+
+struct feed_reader {
+	const char *path;
+	enum xdpdns_format fmt;		/* AUTO until the first rule-like line */
+	xdpdns_feed_name_fn fn;
+	void *arg;
+	struct xdpdns_feed_counts *counts;
+	struct xdpdns_name *names;	/* the names of one hosts line */
+	size_t names_cap;		/* grows to the most names a line had */
+	char why[48];			/* a reason that names a character */
+	char shown[FEED_SHOW_MAX + 4];	/* a token as quoted in a warning */
+};
+
+static const char *const format_names[] = {
+	[XDPDNS_FMT_AUTO]	= "auto",
+	[XDPDNS_FMT_DOMAINS]	= "domains",
+	[XDPDNS_FMT_HOSTS]	= "hosts",
+};
+
+int xdpdns_format_parse(const char *name)
+{
+	for (int i = 0; i < (int)(sizeof(format_names) / sizeof(format_names[0])); i++)
+		if (!strcmp(name, format_names[i]))
+			return i;
+	return -1;
+}
+
+const char *xdpdns_format_name(enum xdpdns_format fmt)
+{
+	if ((unsigned int)fmt >= sizeof(format_names) / sizeof(format_names[0]))
+		return NULL;
+	return format_names[fmt];
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+static char *skip_space(char *s)
+{
+	while (is_space(*s))
+		s++;
+	return s;
+}
+
+/*
+ * The next token at *p, NUL-terminated in place, or NULL at the end of the
+ * line. A '#' starts a comment anywhere, as in hosts(5): it never occurs in
+ * a name, so "name#note" is the name.
+ */
+static char *next_token(char **p)
+{
+	char *s = skip_space(*p);
+	char *tok = s;
+
+	if (!*s || *s == '#') {
+		*p = s;
+		return NULL;
+	}
+	while (*s && !is_space(*s) && *s != '#')
+		s++;
+	if (*s == '#')
+		*s = '\0';	/* *p stays on it: the next call ends the line */
+	else if (*s)
+		*s++ = '\0';
+	*p = s;
+	return tok;
+}
+
+/* tok as quoted in a warning: cut to FEED_SHOW_MAX bytes, control bytes as '?'. */
+static const char *show_token(struct feed_reader *rd, const char *tok)
+{
+	size_t i;
+
+	for (i = 0; tok[i] && i < FEED_SHOW_MAX; i++) {
+		unsigned char c = tok[i];
+
+		rd->shown[i] = c < 0x20 || c == 0x7f ? '?' : c;
+	}
+	strcpy(rd->shown + i, tok[i] ? "..." : "");
+	return rd->shown;
+}
+
+/*
+ * Count a bad line and show it if it is among the first FEED_WARN_MAX of
+ * the file; xdpdns_feed_read() reports how many more there were.
+ */
+__attribute__((format(printf, 2, 3)))
+static int line_bad(struct feed_reader *rd, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	if (++rd->counts->bad > FEED_WARN_MAX)
+		return 0;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pr_warn("%s:%lu: %s\n", rd->path, rd->counts->lines, msg);
+	return 0;
+}
+
+static int name_bad(struct feed_reader *rd, const char *tok, const char *why)
+{
+	return line_bad(rd, "bad name '%s': %s", show_token(rd, tok), why);
+}
+
+enum {
+	CH_BAD,			/* never in a feed name */
+	CH_ASCII = 1,		/* a letter, a digit, '-', '_' or '.' */
+	CH_HIGH = 2,		/* a byte of a UTF-8 character */
+};
+
+/*
+ * Letters, digits, '-', '_' and '.' are what hosts files and domain lists
+ * hold. A space, a backslash or anything else means the line is not what
+ * it seems: a backslash would reach xdpdns_name_parse() as an escape and
+ * let a list smuggle in bytes no resolver would ever show it. Bytes from
+ * 0x80 up are left for libidn2 to judge. A table, as this runs on every
+ * byte of every name.
+ */
+static const unsigned char name_chars[256] = {
+	['a' ... 'z'] = CH_ASCII,
+	['A' ... 'Z'] = CH_ASCII,
+	['0' ... '9'] = CH_ASCII,
+	['-'] = CH_ASCII,
+	['_'] = CH_ASCII,
+	['.'] = CH_ASCII,
+	[0x80 ... 0xff] = CH_HIGH,
+};
+
+static const char *bad_char_reason(struct feed_reader *rd, unsigned char c)
+{
+	if (c == '*')
+		return "'*' is allowed only as a leading '*.' in a domain list";
+	if (c >= ' ' && c < 0x7f)
+		snprintf(rd->why, sizeof(rd->why), "'%c' is not allowed in a name", c);
+	else
+		snprintf(rd->why, sizeof(rd->why), "byte 0x%02x is not allowed in a name", c);
+	return rd->why;
+}
+
+/* 0 if every byte of text may be in a feed name (*ascii: none is above 0x7f). */
+static int check_chars(struct feed_reader *rd, const char *text, bool *ascii,
+		       const char **why)
+{
+	unsigned char seen = 0;
+
+	for (const unsigned char *s = (const unsigned char *)text; *s; s++) {
+		unsigned char cls = name_chars[*s];
+
+		if (cls == CH_BAD) {
+			*why = bad_char_reason(rd, *s);
+			return -EINVAL;
+		}
+		seen |= cls;
+	}
+	*ascii = !(seen & CH_HIGH);
+	return 0;
+}
+
+/*
+ * Non-transitional processing (IDNA 2008, UTS #46) first, as browsers do
+ * today: "faß.de" stays "xn--fa-hia.de". Transitional processing maps away
+ * what non-transitional refuses (a joiner out of context), so a name that
+ * some software still resolves is not lost.
+ */
+static int parse_idn(struct feed_reader *rd, const char *text, struct xdpdns_name *name,
+		     const char **why)
+{
+	char *ascii = NULL;
+	bool plain;
+	int rc, err;
+
+	rc = idn2_to_ascii_8z(text, &ascii, IDN2_NONTRANSITIONAL);
+	if (rc != IDN2_OK)
+		rc = idn2_to_ascii_8z(text, &ascii, IDN2_TRANSITIONAL);
+	if (rc != IDN2_OK) {
+		*why = idn2_strerror(rc);
+		return -EINVAL;
+	}
+
+	/* The mapping can yield characters of its own: U+00A0 becomes a space. */
+	err = check_chars(rd, ascii, &plain, why);
+	if (!err)
+		err = xdpdns_name_parse(ascii, name, why);
+	idn2_free(ascii);
+	return err;
+}
+
+/* One name token to wire form; *wildcard for a "*.name" of a domain list. */
+static int parse_name(struct feed_reader *rd, const char *tok, bool wildcard_ok,
+		      struct xdpdns_name *name, bool *wildcard, const char **why)
+{
+	bool ascii;
+	int err;
+
+	*wildcard = wildcard_ok && tok[0] == '*' && tok[1] == '.';
+	if (*wildcard)
+		tok += 2;
+
+	err = check_chars(rd, tok, &ascii, why);
+	if (err)
+		return err;
+	if (!ascii)
+		return parse_idn(rd, tok, name, why);
+	return xdpdns_name_parse(tok, name, why);
+}
+
+static int emit(struct feed_reader *rd, const struct xdpdns_name *name, bool wildcard)
+{
+	rd->counts->names++;
+	return rd->fn(name, wildcard, rd->counts->lines, rd->arg);
+}
+
+static int domains_line(struct feed_reader *rd, char *tok, char *rest)
+{
+	struct xdpdns_name name;
+	const char *why = NULL;
+	char *extra;
+	bool wildcard;
+
+	extra = next_token(&rest);
+	if (extra)
+		return line_bad(rd, "more than one name on the line ('%s' after the name)",
+				show_token(rd, extra));
+	if (parse_name(rd, tok, true, &name, &wildcard, &why))
+		return name_bad(rd, tok, why);
+	return emit(rd, &name, wildcard);
+}
+
+/*
+ * Whether tok is an address: 1 for one that blocks (what resolves to it
+ * reaches nothing), 0 for another, -1 for no address at all. A scope
+ * ("fe80::1%lo0", in every macOS hosts file) does not change the address.
+ */
+static int address_kind(const char *tok)
+{
+	char buf[INET6_ADDRSTRLEN];
+	const char *pct = strchr(tok, '%');
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	if (inet_pton(AF_INET, tok, &a4) == 1)
+		return a4.s_addr == htonl(INADDR_ANY) || a4.s_addr == htonl(INADDR_LOOPBACK);
+
+	if (pct) {
+		if ((size_t)(pct - tok) >= sizeof(buf) || !pct[1])
+			return -1;
+		memcpy(buf, tok, pct - tok);
+		buf[pct - tok] = '\0';
+		tok = buf;
+	}
+	if (inet_pton(AF_INET6, tok, &a6) == 1)
+		return IN6_IS_ADDR_UNSPECIFIED(&a6) || IN6_IS_ADDR_LOOPBACK(&a6);
+	return -1;
+}
+
+/*
+ * The machine's own names, which every hosts file maps to loopback or
+ * multicast addresses; blocking them would break the machine, not a
+ * tracker. "0.0.0.0" is there because lists write "0.0.0.0 0.0.0.0".
+ */
+static bool is_local_name(const char *tok)
+{
+	static const char *const local[] = {
+		"localhost", "localhost.localdomain", "local", "broadcasthost", "0.0.0.0",
+	};
+	size_t len = strlen(tok);
+
+	if (len && tok[len - 1] == '.')
+		len--;
+	/* ip6-localhost, ip6-allnodes and the like: single labels only, so that
+	 * a real "ip6-ads.tracker.example" is still a rule. */
+	if (!strncasecmp(tok, "ip6-", 4) && !memchr(tok, '.', len))
+		return true;
+	for (size_t i = 0; i < sizeof(local) / sizeof(local[0]); i++)
+		if (strlen(local[i]) == len && !strncasecmp(tok, local[i], len))
+			return true;
+	return false;
+}
+
+/* Room for name n (0-based) of the current line in rd->names. */
+static int names_reserve(struct feed_reader *rd, size_t n)
+{
+	struct xdpdns_name *names;
+	size_t cap;
+
+	if (n < rd->names_cap)
+		return 0;
+	cap = rd->names_cap ? rd->names_cap * 2 : 16;
+	names = realloc(rd->names, cap * sizeof(*names));
+	if (!names) {
+		pr_err("cannot read '%s': %s\n", rd->path, strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	rd->names = names;
+	rd->names_cap = cap;
+	return 0;
+}
+
+/*
+ * Every name of the line is parsed before any is handed on, so a bad
+ * name anywhere leaves the whole line out.
+ */
+static int hosts_line(struct feed_reader *rd, char *addr, char *rest)
+{
+	size_t n = 0, tokens = 0;
+	const char *why = NULL;
+	bool wildcard;
+	int kind, err;
+	char *tok;
+
+	kind = address_kind(addr);
+	if (kind < 0)
+		return line_bad(rd, "'%s' is not an IP address", show_token(rd, addr));
+	if (!kind) {
+		rd->counts->skipped++;
+		return 0;
+	}
+
+	while ((tok = next_token(&rest))) {
+		tokens++;
+		if (is_local_name(tok))
+			continue;
+		err = names_reserve(rd, n);
+		if (err)
+			return err;
+		if (parse_name(rd, tok, false, &rd->names[n], &wildcard, &why))
+			return name_bad(rd, tok, why);
+		n++;
+	}
+	if (!tokens)
+		return line_bad(rd, "no name after '%s'", show_token(rd, addr));
+	if (!n)
+		rd->counts->skipped++;	/* only the machine's own names */
+
+	for (size_t i = 0; i < n; i++) {
+		err = emit(rd, &rd->names[i], false);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int feed_line(struct feed_reader *rd, char *line, size_t len)
+{
+	char *p, *first;
+
+	rd->counts->lines++;
+	if (memchr(line, '\0', len))
+		return line_bad(rd, "NUL byte in the line");
+	/* A UTF-8 byte order mark, as some editors write: not part of a name. */
+	if (rd->counts->lines == 1 && !strncmp(line, "\xef\xbb\xbf", 3))
+		line += 3;
+
+	p = skip_space(line);
+	if (!*p || *p == '#' || *p == '!') {
+		rd->counts->skipped++;
+		return 0;
+	}
+	first = next_token(&p);
+
+	if (rd->fmt == XDPDNS_FMT_AUTO)
+		rd->fmt = address_kind(first) >= 0 ? XDPDNS_FMT_HOSTS : XDPDNS_FMT_DOMAINS;
+	if (rd->fmt == XDPDNS_FMT_HOSTS)
+		return hosts_line(rd, first, p);
+	return domains_line(rd, first, p);
+}
+
+/* Lines until the end, an error or the callback's non-zero return. */
+static int feed_lines(struct feed_reader *rd, FILE *f)
+{
+	size_t cap = 0;
+	char *line = NULL;
+	ssize_t len;
+	int err = 0;
+
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		err = feed_line(rd, line, len);
+		if (err)
+			break;
+	}
+	if (!err && !feof(f)) {
+		err = errno ? -errno : -EIO;
+		pr_err("cannot read '%s': %s\n", rd->path, strerror(-err));
+	}
+	free(line);
+	return err;
+}
+
+int xdpdns_feed_read(const char *path, enum xdpdns_format fmt, xdpdns_feed_name_fn fn,
+		     void *arg, struct xdpdns_feed_counts *counts,
+		     enum xdpdns_format *detected)
+{
+	struct xdpdns_feed_counts local;
+	struct feed_reader rd = {
+		.path = path,
+		.fmt = fmt,
+		.fn = fn,
+		.arg = arg,
+		.counts = counts ? counts : &local,
+	};
+	FILE *f;
+	int err;
+
+	memset(rd.counts, 0, sizeof(*rd.counts));
+	if (!xdpdns_format_name(fmt))
+		return -EINVAL;
+
+	f = fopen(path, "re");
+	if (!f) {
+		err = -errno;
+		pr_err("cannot read '%s': %s\n", path, strerror(-err));
+		return err;
+	}
+	setvbuf(f, NULL, _IOFBF, FEED_BUF_SIZE);
+
+	err = feed_lines(&rd, f);
+	if (rd.counts->bad > FEED_WARN_MAX)
+		pr_warn("%s: %lu more bad lines not shown\n", path,
+			rd.counts->bad - FEED_WARN_MAX);
+	if (detected)
+		*detected = rd.fmt == XDPDNS_FMT_AUTO ? XDPDNS_FMT_DOMAINS : rd.fmt;
+
+	free(rd.names);
+	fclose(f);
+	return err;
+}
