@@ -16,6 +16,9 @@ LAB_RES4=198.18.0.1
 LAB_RES6=2001:2::1
 LAB_DIR=
 LAB_PIDS=
+LAB_FDS=
+# More addresses for Unbound to listen on, set before lab_unbound.
+LAB_EXTRA_ADDRS=
 
 lab_res() { ip netns exec "$LAB_NS_RES" "$@"; }
 lab_cli() { ip netns exec "$LAB_NS_CLI" "$@"; }
@@ -45,6 +48,9 @@ lab_unbound() {
 		echo "server:"
 		echo "  interface: $LAB_RES4"
 		echo "  interface: $LAB_RES6"
+		for addr in $LAB_EXTRA_ADDRS; do
+			echo "  interface: $addr"
+		done
 		echo "  do-daemonize: no"
 		echo "  username: \"\""
 		echo "  chroot: \"\""
@@ -84,12 +90,20 @@ lab_attach() {
 
 	rm -f "$fifo"
 	mkfifo "$fifo"
-	ip netns exec "$ns" "$OUT/lab_attach" "$iface" "$mode" "$rules" \
-		< "$fifo" > "$LAB_DIR/$name.out" 2>&1 &
+	# Without the other loaders' write ends: holding one would keep that
+	# loader attached after its lab_detach.
+	(
+		for fd in $LAB_FDS; do
+			exec {fd}>&-
+		done
+		exec ip netns exec "$ns" "$OUT/lab_attach" "$iface" "$mode" "$rules" \
+			< "$fifo" > "$LAB_DIR/$name.out" 2>&1
+	) &
 	eval "LAB_PID_$name=$!"
 	LAB_PIDS="$LAB_PIDS $!"
 	# Holding the write end open keeps the loader attached.
 	eval "exec {LAB_FD_$name}> \"$fifo\""
+	eval "LAB_FDS=\"\$LAB_FDS \$LAB_FD_$name\""
 	for _ in $(seq 50); do
 		grep -q '^ready$' "$LAB_DIR/$name.out" && return 0
 		sleep 0.1
@@ -107,6 +121,7 @@ lab_detach() {
 	exec {fd}>&-
 	wait "$pid"
 	eval "LAB_FD_$name="
+	LAB_FDS=$(for f in $LAB_FDS; do [ "$f" = "$fd" ] || echo "$f"; done)
 }
 
 # The value of one counter printed by a detached loader.
