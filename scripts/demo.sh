@@ -53,7 +53,8 @@ run() {
 echo "setting up: two namespaces, a veth pair, Unbound on 198.18.0.1 and 2001:2::1"
 lab_up || exit 1
 lab_unbound "www.debian.org. A 198.18.0.10" "www.debian.org. AAAA 2001:2::10" \
-	"allowed.00fun.com. A 198.18.0.11" "news.example. A 198.18.0.12" || exit 1
+	"allowed.00fun.com. A 198.18.0.11" "news.example. A 198.18.0.12" \
+	"00fun.com. A 198.18.0.13" || exit 1
 
 # `ip netns exec` hides /sys/fs/bpf: the lab pins its maps on a bpffs of its own.
 mkdir "$LAB_DIR/bpffs" && mount -t bpf bpf "$LAB_DIR/bpffs" || exit 1

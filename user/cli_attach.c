@@ -195,7 +195,7 @@ static int run_stats(const struct cli_args *a)
 
 const struct cli_cmd cli_attach = {
 	.name = "attach", .usage = "IFACE", .min_pos = 1, .max_pos = 1,
-	.summary = "load the program and attach it to an interface (through libxdp)",
+	.summary = "attach the program to an interface (through libxdp)",
 	.opts = (const struct cli_opt[]){
 		{ "mode", "native|skb", "load XDP program in <mode> (default: native)" },
 		{},
@@ -205,7 +205,7 @@ const struct cli_cmd cli_attach = {
 
 const struct cli_cmd cli_detach = {
 	.name = "detach", .usage = "IFACE", .min_pos = 1, .max_pos = 1,
-	.summary = "detach from an interface; its queries go straight to the resolver again",
+	.summary = "detach; the interface's queries go straight to the resolver",
 	.opts = (const struct cli_opt[]){ {} },
 	.run = run_detach,
 };

@@ -493,7 +493,7 @@ const struct cli_cmd cli_block = {
 
 const struct cli_cmd cli_allow = {
 	.name = "allow", .usage = "NAME...", .min_pos = 1, .max_pos = -1,
-	.summary = "pass names and their subtrees to the resolver whatever blocks them",
+	.summary = "pass names and their subtrees, whatever blocks them",
 	.opts = (const struct cli_opt[]){
 		{ "exact", NULL, "the names alone, not their subtrees" },
 		{},
@@ -524,7 +524,7 @@ const struct cli_cmd cli_load = {
 
 const struct cli_cmd cli_lookup = {
 	.name = "lookup", .usage = "NAME", .min_pos = 1, .max_pos = 1,
-	.summary = "the verdict for a name, the rule and feed that decide it, and the live one",
+	.summary = "the verdict for a name, and the rule and feed deciding it",
 	.opts = (const struct cli_opt[]){
 		{ "client", "IP", "as asked by this client" },
 		{},
@@ -534,7 +534,7 @@ const struct cli_cmd cli_lookup = {
 
 const struct cli_cmd cli_list = {
 	.name = "list", .usage = "", .min_pos = 0, .max_pos = 0,
-	.summary = "the stored rules, feed by feed in feed order: FEED NAME KIND ACTION [EDE]",
+	.summary = "the stored rules, in feed order: FEED NAME KIND ACTION [EDE]",
 	.opts = (const struct cli_opt[]){
 		{ "feed", "NAME", "the rules of one feed ('hand': the hand rules)" },
 		{},

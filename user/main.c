@@ -46,7 +46,7 @@ static void print_usage(FILE *f)
 	fprintf(f, "usage: xdpdns [-v] [--pin-dir DIR] [--state-dir DIR] COMMAND [ARGS]\n\n"
 		   "commands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %-8s %-22s %s\n", commands[i]->name, commands[i]->usage,
+		fprintf(f, "  %-8s %-8s %s\n", commands[i]->name, commands[i]->usage,
 			commands[i]->summary);
 	fprintf(f, "\noptions:\n"
 		   "  --pin-dir DIR    pinned maps (default " XDPDNS_PIN_DIR ", or $XDPDNS_PIN_DIR)\n"
@@ -58,7 +58,8 @@ static void print_usage(FILE *f)
 
 static void print_cmd_help(const struct cli_cmd *cmd)
 {
-	printf("usage: xdpdns %s %s\n\n%s\n", cmd->name, cmd->usage, cmd->summary);
+	printf("usage: xdpdns %s%s%s\n\n%s\n", cmd->name, *cmd->usage ? " " : "", cmd->usage,
+	       cmd->summary);
 	if (cmd->opts && cmd->opts[0].name)
 		printf("\noptions:\n");
 	for (int i = 0; cmd->opts && cmd->opts[i].name; i++) {
