@@ -298,8 +298,27 @@ static int attach_prog(struct xdpdns *skel, int ifindex, const char *ifname,
 	return err;
 }
 
-static struct xdp_program *find_prog(struct xdp_multiprog *mp);
-static struct xdp_multiprog *get_multiprog(int ifindex);
+/* Our program on ifindex, alone or in the dispatcher, or NULL. */
+static struct xdp_program *find_prog(struct xdp_multiprog *mp)
+{
+	struct xdp_program *p;
+
+	if (xdp_multiprog__is_legacy(mp)) {
+		p = xdp_multiprog__main_prog(mp);
+		return p && !strcmp(xdp_program__name(p), PROG_NAME) ? p : NULL;
+	}
+	for (p = xdp_multiprog__next_prog(NULL, mp); p; p = xdp_multiprog__next_prog(p, mp))
+		if (!strcmp(xdp_program__name(p), PROG_NAME))
+			return p;
+	return NULL;
+}
+
+static struct xdp_multiprog *get_multiprog(int ifindex)
+{
+	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
+
+	return libxdp_get_error(mp) ? NULL : mp;
+}
 
 /*
  * Refuse what libxdp would refuse with a bare EBUSY, naming the program in
@@ -354,28 +373,6 @@ int xdpdns_attach(const char *pin_dir, int ifindex, const char *ifname,
 	xdpdns_pins_close(&pins);
 	xdpdns__destroy(skel);
 	return err;
-}
-
-/* Our program on ifindex, alone or in the dispatcher, or NULL. */
-static struct xdp_program *find_prog(struct xdp_multiprog *mp)
-{
-	struct xdp_program *p;
-
-	if (xdp_multiprog__is_legacy(mp)) {
-		p = xdp_multiprog__main_prog(mp);
-		return p && !strcmp(xdp_program__name(p), PROG_NAME) ? p : NULL;
-	}
-	for (p = xdp_multiprog__next_prog(NULL, mp); p; p = xdp_multiprog__next_prog(p, mp))
-		if (!strcmp(xdp_program__name(p), PROG_NAME))
-			return p;
-	return NULL;
-}
-
-static struct xdp_multiprog *get_multiprog(int ifindex)
-{
-	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
-
-	return libxdp_get_error(mp) ? NULL : mp;
 }
 
 bool xdpdns_is_attached(int ifindex, enum xdp_attach_mode *mode)
