@@ -14,11 +14,7 @@ X=$PWD/$OUT/xdpdns
 
 . tests/lab.sh
 
-bench_down() {
-	[ -n "$LAB_DIR" ] && mountpoint -q "$LAB_DIR/bpffs" && umount "$LAB_DIR/bpffs"
-	lab_down
-}
-trap bench_down EXIT
+trap lab_down EXIT
 
 now_us() { echo $(($(date +%s%N) / 1000)); }
 elapsed_ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f\n", (b - a) / 1000 }'; }
@@ -31,9 +27,7 @@ blocked_now() {
 
 lab_up || exit 1
 lab_unbound "www.debian.org. A 198.18.0.10" || exit 1
-mkdir "$LAB_DIR/bpffs" && mount -t bpf bpf "$LAB_DIR/bpffs" || exit 1
-export XDPDNS_PIN_DIR=$LAB_DIR/bpffs/xdpdns XDPDNS_STATE_DIR=$LAB_DIR/state
-export LIBXDP_BPFFS=$LAB_DIR/bpffs
+lab_xdpdns_env || exit 1
 lab_attach peer "$LAB_NS_CLI" "$LAB_IF_CLI" native --pass || exit 1
 names=$("$X" load "$HOSTS" --feed hosts 2>&1 | sed -n 's/.*: \([0-9]*\) names.*/\1/p')
 

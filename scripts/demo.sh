@@ -15,11 +15,7 @@ X=$PWD/$OUT/xdpdns
 
 . tests/lab.sh
 
-demo_down() {
-	[ -n "$LAB_DIR" ] && mountpoint -q "$LAB_DIR/bpffs" && umount "$LAB_DIR/bpffs"
-	lab_down
-}
-trap demo_down EXIT
+trap lab_down EXIT
 
 [ -r "$HOSTS" ] || { echo "error: cannot read the hosts list '$HOSTS'" >&2; exit 1; }
 
@@ -56,10 +52,7 @@ lab_unbound "www.debian.org. A 198.18.0.10" "www.debian.org. AAAA 2001:2::10" \
 	"allowed.00fun.com. A 198.18.0.11" "news.example. A 198.18.0.12" \
 	"00fun.com. A 198.18.0.13" || exit 1
 
-# `ip netns exec` hides /sys/fs/bpf: the lab pins its maps on a bpffs of its own.
-mkdir "$LAB_DIR/bpffs" && mount -t bpf bpf "$LAB_DIR/bpffs" || exit 1
-export XDPDNS_PIN_DIR=$LAB_DIR/bpffs/xdpdns XDPDNS_STATE_DIR=$LAB_DIR/state
-export LIBXDP_BPFFS=$LAB_DIR/bpffs
+lab_xdpdns_env || exit 1
 lab_attach peer "$LAB_NS_CLI" "$LAB_IF_CLI" native --pass || exit 1
 
 echo

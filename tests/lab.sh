@@ -129,6 +129,15 @@ lab_counter() {
 	awk -v c="$2" '$1 == c { print $2 }' "$LAB_DIR/$1.out"
 }
 
+# Point the xdpdns command at the lab: its maps pinned on a bpf file
+# system of the lab's own (`ip netns exec` hides /sys/fs/bpf), its rules
+# stored in the lab's directory, never in /var/lib/xdpdns.
+lab_xdpdns_env() {
+	mkdir "$LAB_DIR/bpffs" && mount -t bpf bpf "$LAB_DIR/bpffs" || return 1
+	export XDPDNS_PIN_DIR=$LAB_DIR/bpffs/xdpdns XDPDNS_STATE_DIR=$LAB_DIR/state
+	export LIBXDP_BPFFS=$LAB_DIR/bpffs
+}
+
 lab_down() {
 	for pid in $LAB_PIDS; do
 		kill "$pid" 2>/dev/null
@@ -139,6 +148,9 @@ lab_down() {
 	LAB_PIDS=
 	ip netns del "$LAB_NS_RES" 2>/dev/null
 	ip netns del "$LAB_NS_CLI" 2>/dev/null
-	[ -n "$LAB_DIR" ] && rm -rf "$LAB_DIR"
+	if [ -n "$LAB_DIR" ]; then
+		mountpoint -q "$LAB_DIR/bpffs" && umount "$LAB_DIR/bpffs"
+		rm -rf "$LAB_DIR"
+	fi
 	LAB_DIR=
 }

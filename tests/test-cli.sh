@@ -21,6 +21,7 @@ done
 [ -r "$HOSTS" ] && [ -r "$DOMAINS" ] || { echo "test-cli: no feeds in ../shared/data"; exit 77; }
 
 . tests/lab.sh
+. tests/checks.sh
 
 # A second link between the two hosts, to attach a second interface.
 LAB_IF_RES2=xr2$$
@@ -28,27 +29,7 @@ LAB_IF_CLI2=xc2$$
 LAB_RES4_2=198.18.1.1
 LAB_EXTRA_ADDRS=$LAB_RES4_2
 
-cli_down() {
-	[ -n "$LAB_DIR" ] && mountpoint -q "$LAB_DIR/bpffs" && umount "$LAB_DIR/bpffs"
-	lab_down
-}
-trap cli_down EXIT
-
-failures=0
-out=
-
-check() {
-	if [ "$1" = 0 ]; then
-		echo "ok - $2"
-	else
-		echo "not ok - $2"
-		failures=$((failures + 1))
-		# The last answer seen, to show what went wrong.
-		[ -n "$out" ] && sed 's/^/# /' <<< "$out"
-	fi
-}
-
-has() { grep -qE -- "$2" <<< "$1"; }
+trap lab_down EXIT
 
 # kdig from the client host, bounded: one try of one second. Sets $out.
 ask() {
@@ -116,10 +97,7 @@ lab_setup() {
 	done
 	lab_unbound "${data[@]}" || return 1
 
-	# `ip netns exec` hides /sys/fs/bpf: the lab pins on a bpffs of its own.
-	mkdir "$LAB_DIR/bpffs" && mount -t bpf bpf "$LAB_DIR/bpffs" || return 1
-	export XDPDNS_PIN_DIR=$LAB_DIR/bpffs/xdpdns XDPDNS_STATE_DIR=$LAB_DIR/state
-	export LIBXDP_BPFFS=$LAB_DIR/bpffs
+	lab_xdpdns_env || return 1
 
 	# Without a program on the client ends, native XDP_TX frames are lost.
 	lab_attach peer "$LAB_NS_CLI" "$LAB_IF_CLI" native --pass &&
@@ -134,8 +112,11 @@ test_attach() {
 
 	x_res attach "$LAB_IF_RES" 2> "$LAB_DIR/err"
 	check $? "xdpdns attach $LAB_IF_RES"
-	[ -e "$XDPDNS_PIN_DIR/live" ] || ls "$XDPDNS_PIN_DIR" > /dev/null 2>&1
-	check $? "the maps are pinned under the pin directory"
+	missing=0
+	for map in xdpdns_policy xdpdns_depths xdpdns_stats xdpdns_feedhits xdpdns_config; do
+		[ -e "$XDPDNS_PIN_DIR/$map" ] || missing=$((missing + 1))
+	done
+	check "$missing" "the maps are pinned under the pin directory"
 	x_res attach "$LAB_IF_RES2" --mode native 2> "$LAB_DIR/err" &&
 		has "$(cat "$LAB_DIR/err")" "sharing the live policy"
 	check $? "a second interface shares the pinned policy"

@@ -17,18 +17,8 @@ for tool in ip unbound kdig tcpdump; do
 done
 
 . tests/lab.sh
+. tests/checks.sh
 trap lab_down EXIT
-
-failures=0
-
-check() {
-	if [ "$1" = 0 ]; then
-		echo "ok - $2"
-	else
-		echo "not ok - $2"
-		failures=$((failures + 1))
-	fi
-}
 
 # kdig against the resolver, bounded: one try of one second.
 dig_at() {
@@ -36,8 +26,6 @@ dig_at() {
 	shift
 	lab_cli kdig @"$server" +time=1 +retry=0 "$@" 2>&1
 }
-
-has() { grep -qE "$2" <<< "$1"; }
 
 RULES="blocked.test both nxdomain
 ok.blocked.test exact allow
