@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "cli_common.h"
-#include "feeds.h"
+#include "feedload.h"
 #include "log.h"
 #include "names.h"
 #include "ruleset.h"
@@ -178,154 +178,96 @@ static void feed_name_of(const char *path, char *out, size_t size)
 	free(copy);
 }
 
-struct load_ctx {
-	struct xdpdns_feed *feed;
-	__u8 kind;
-	__u8 action;
-	__u8 ede;
-};
-
-static int load_name(const struct xdpdns_name *name, bool wildcard, unsigned long line,
-		     void *arg)
-{
-	struct load_ctx *c = arg;
-
-	(void)line;
-	return xdpdns_feed_append(c->feed, name, wildcard ? XDPDNS_KIND_BELOW : c->kind,
-				  c->action, c->ede);
-}
-
 struct load_opts {
-	const char *path;
 	char feed[XDPDNS_FEED_NAME_MAX + 1];
-	int format;
-	int action;
-	int ede;
-	__u8 kind;
+	char source[PATH_MAX];
+	struct xdpdns_load_spec spec;
 };
+
+static int parse_shrink(const char *text, double *out)
+{
+	char *end;
+
+	*out = XDPDNS_MAX_SHRINK_DEFAULT;
+	if (!text)
+		return 0;
+	*out = strtod(text, &end);
+	if (*end || end == text || !(*out >= 0 && *out <= 1))
+		return cli_usage_error("load", "bad --max-shrink '%s': a share from 0 to 1 "
+				       "(0.5: refuse a version with under half the rules)", text);
+	return 0;
+}
 
 static int parse_load_opts(const struct cli_args *a, struct load_opts *o)
 {
 	const char *feed = cli_opt(a, &cli_load, "feed");
 	const char *format = cli_opt(a, &cli_load, "format");
+	struct xdpdns_load_spec *spec = &o->spec;
+	int action, ede, fmt;
 
-	o->path = a->pos[0];
 	if (feed)
 		snprintf(o->feed, sizeof(o->feed), "%s", feed);
 	else
-		feed_name_of(o->path, o->feed, sizeof(o->feed));
+		feed_name_of(a->pos[0], o->feed, sizeof(o->feed));
 	if (!xdpdns_feed_name_valid(o->feed) || (feed && strlen(feed) > XDPDNS_FEED_NAME_MAX))
 		return cli_usage_error("load", "bad feed name '%s': 1 to 63 of a-z, 0-9, '.', "
 				       "'_', '-', and not 'hand'", feed ? feed : o->feed);
-	o->format = format ? xdpdns_format_parse(format) : XDPDNS_FMT_AUTO;
-	if (o->format < 0)
+	fmt = format ? xdpdns_format_parse(format) : XDPDNS_FMT_AUTO;
+	if (fmt < 0)
 		return cli_usage_error("load", "unknown format '%s': auto, domains or hosts",
 				       format);
-	o->action = parse_action("load", cli_opt(a, &cli_load, "action"), XDPDNS_ACT_NXDOMAIN);
-	o->ede = parse_ede("load", cli_opt(a, &cli_load, "ede"));
-	if (o->action < 0 || o->ede < 0)
+	action = parse_action("load", cli_opt(a, &cli_load, "action"), XDPDNS_ACT_NXDOMAIN);
+	ede = parse_ede("load", cli_opt(a, &cli_load, "ede"));
+	if (action < 0 || ede < 0 || parse_shrink(cli_opt(a, &cli_load, "max-shrink"),
+						  &spec->max_shrink))
 		return EXIT_USAGE;
-	o->kind = cli_opt(a, &cli_load, "exact") ? XDPDNS_KIND_EXACT : KIND_SUBTREE;
+
+	if (!realpath(a->pos[0], o->source))
+		snprintf(o->source, sizeof(o->source), "%s", a->pos[0]);
+	spec->feed = o->feed;
+	spec->path = a->pos[0];
+	spec->source = o->source;
+	spec->format = fmt;
+	spec->action = action;
+	spec->ede = ede;
+	spec->kind = cli_opt(a, &cli_load, "exact") ? XDPDNS_KIND_EXACT : KIND_SUBTREE;
 	return 0;
 }
 
 /*
- * Read the file into a scratch feed first: a file that cannot be read
- * leaves the feed's previous rules stored and live.
+ * The file is read before the state is opened: one that cannot be read
+ * leaves the feed's stored rules as they are, and live.
  */
-static int read_feed_file(const struct load_opts *o, struct xdpdns_feed *into,
-			  struct xdpdns_feed_counts *counts, enum xdpdns_format *detected)
-{
-	struct load_ctx ctx = { into, o->kind, o->action, o->ede };
-
-	return xdpdns_feed_read(o->path, o->format, load_name, &ctx, counts, detected);
-}
-
-static struct xdpdns_feed *feed_for_load(struct xdpdns_state *st, const struct load_opts *o,
-					 const char *source)
-{
-	struct xdpdns_feed *feed = xdpdns_state_feed(st, o->feed);
-	char *src;
-
-	if (!feed) {
-		feed = xdpdns_state_add_feed(st, o->feed, o->action, source);
-		if (!feed)
-			pr_err("cannot add feed '%s': %s\n", o->feed, strerror(errno));
-		return feed;
-	}
-	src = strdup(source);
-	if (!src)
-		return NULL;
-	free(feed->source);
-	feed->source = src;
-	feed->action = o->action;
-	return feed;
-}
-
-/* Move the rules read into the stored feed, replacing its old ones. */
-static void feed_take(struct xdpdns_feed *feed, struct xdpdns_feed *scratch)
-{
-	free(feed->rules);
-	free(feed->names);
-	feed->rules = scratch->rules;
-	feed->nrules = scratch->nrules;
-	feed->cap = scratch->cap;
-	feed->names = scratch->names;
-	feed->names_len = scratch->names_len;
-	feed->names_cap = scratch->names_cap;
-	memset(scratch, 0, sizeof(*scratch));
-}
-
 static int run_load(const struct cli_args *a)
 {
-	struct xdpdns_feed scratch = {}, *feed;
-	struct xdpdns_feed_counts counts = {};
-	enum xdpdns_format detected;
+	struct xdpdns_feed scratch = {};
+	struct xdpdns_load_result res;
 	struct xdpdns_state st;
-	char source[PATH_MAX];
 	struct load_opts o;
-	double start;
 	int err;
 
 	err = parse_load_opts(a, &o);
 	if (err)
 		return err;
-	if (!realpath(o.path, source))
-		snprintf(source, sizeof(source), "%s", o.path);
 
-	start = cli_now_ms();
-	err = read_feed_file(&o, &scratch, &counts, &detected);
+	err = xdpdns_load_read(&o.spec, &scratch, &res);
 	if (err) {
-		free(scratch.rules);
-		free(scratch.names);
 		if (err != -ENOMEM)
 			pr_err("feed '%s' not changed: its stored rules stay live\n", o.feed);
 		return EXIT_FAIL;
 	}
 	pr_info("%s: %lu names (%s format; %lu lines skipped, %lu bad) read in %.1f ms\n",
-		o.path, counts.names, xdpdns_format_name(detected), counts.skipped, counts.bad,
-		cli_now_ms() - start);
+		o.spec.path, res.counts.names, xdpdns_format_name(res.detected),
+		res.counts.skipped, res.counts.bad, res.read_ms);
 
-	if (xdpdns_state_open(&st, a->state_dir, true)) {
-		free(scratch.rules);
-		free(scratch.names);
-		return EXIT_FAIL;
-	}
-	pr_debug("stored rules read at %.1f ms\n", cli_now_ms() - start);
-	feed = feed_for_load(&st, &o, source);
-	err = feed ? 0 : -ENOMEM;
+	err = xdpdns_state_open(&st, a->state_dir, true);
 	if (!err) {
-		feed_take(feed, &scratch);
-		err = xdpdns_state_save_feed(&st, feed);
+		err = xdpdns_load_replace(&st, &o.spec, &scratch, &res);
+		if (!err)
+			err = cli_apply(a, &st);
+		xdpdns_state_close(&st);
 	}
-	if (!err)
-		err = xdpdns_state_save_list(&st);
-	pr_debug("feed stored at %.1f ms\n", cli_now_ms() - start);
-	if (!err)
-		err = cli_apply(a, &st);
-	xdpdns_state_close(&st);
-	free(scratch.rules);
-	free(scratch.names);
+	xdpdns_load_scratch_free(&scratch);
 	return err ? EXIT_FAIL : EXIT_OK;
 }
 
@@ -517,6 +459,8 @@ const struct cli_cmd cli_load = {
 		{ "action", "A", "the action of its rules (default nxdomain)" },
 		{ "exact", NULL, "the names alone, not their subtrees" },
 		{ "ede", "CODE", "Extended DNS Error code of its rules (default 15)" },
+		{ "max-shrink", "R", "refuse a version losing over this share of the feed's "
+				     "rules (default 0.5; 1: never)" },
 		{},
 	},
 	.run = run_load,
