@@ -41,15 +41,15 @@ struct run {
 	int err;
 	struct xdpdns_feed_counts counts;
 	enum xdpdns_format detected;
-	char **names;			/* presentation form, "*." before a wildcard */
+	char **names;			/* presentation form, "*." before a below-rule */
 	unsigned long *lines;		/* the line of each name */
+	__u8 *kinds, *actions;		/* of each entry, 0 when left to the feed */
 	size_t n, cap;
 	size_t stop_at;			/* return STOP_CODE on this name (1-based) */
 	char *warnings;			/* everything written to stderr */
 };
 
-static int collect(const struct xdpdns_name *name, bool wildcard, unsigned long line,
-		   void *arg)
+static int collect(const struct xdpdns_feed_entry *e, void *arg)
 {
 	char text[XDPDNS_NAME_TEXT_MAX];
 	struct run *r = arg;
@@ -58,17 +58,20 @@ static int collect(const struct xdpdns_name *name, bool wildcard, unsigned long 
 		r->cap = r->cap ? r->cap * 2 : 1024;
 		r->names = realloc(r->names, r->cap * sizeof(*r->names));
 		r->lines = realloc(r->lines, r->cap * sizeof(*r->lines));
-		assert_non_null(r->names);
-		assert_non_null(r->lines);
+		r->kinds = realloc(r->kinds, r->cap);
+		r->actions = realloc(r->actions, r->cap);
+		assert_true(r->names && r->lines && r->kinds && r->actions);
 	}
-	xdpdns_name_format(name, text, sizeof(text));
-	assert_int_not_equal(asprintf(&r->names[r->n], "%s%s", wildcard ? "*." : "", text), -1);
-	r->lines[r->n] = line;
+	xdpdns_name_format(e->name, text, sizeof(text));
+	assert_int_not_equal(asprintf(&r->names[r->n], "%s%s",
+				      e->kind == XDPDNS_KIND_BELOW ? "*." : "", text), -1);
+	r->lines[r->n] = e->line;
+	r->kinds[r->n] = e->kind;
+	r->actions[r->n] = e->action;
 	return ++r->n == r->stop_at ? STOP_CODE : 0;
 }
 
-static int ignore(const struct xdpdns_name *name, bool wildcard, unsigned long line,
-		  void *arg)
+static int ignore(const struct xdpdns_feed_entry *e, void *arg)
 {
 	return 0;
 }
@@ -133,6 +136,8 @@ static void run_free(struct run *r)
 		free(r->names[i]);
 	free(r->names);
 	free(r->lines);
+	free(r->kinds);
+	free(r->actions);
 	free(r->warnings);
 	memset(r, 0, sizeof(*r));
 }
@@ -847,13 +852,19 @@ static void test_format_names_round_trip(void **state)
 	assert_int_equal(xdpdns_format_parse("domains"), XDPDNS_FMT_DOMAINS);
 	assert_int_equal(xdpdns_format_parse("hosts"), XDPDNS_FMT_HOSTS);
 	assert_int_equal(xdpdns_format_parse("Hosts"), -1);
-	assert_int_equal(xdpdns_format_parse("rpz"), -1);
+	assert_int_equal(xdpdns_format_parse("adblock"), XDPDNS_FMT_ADBLOCK);
+	assert_int_equal(xdpdns_format_parse("rpz"), XDPDNS_FMT_RPZ);
+	assert_int_equal(xdpdns_format_parse("csv"), XDPDNS_FMT_CSV);
+	assert_int_equal(xdpdns_format_parse("zone"), -1);
 	assert_int_equal(xdpdns_format_parse(""), -1);
 	assert_string_equal(xdpdns_format_name(XDPDNS_FMT_AUTO), "auto");
 	assert_string_equal(xdpdns_format_name(XDPDNS_FMT_DOMAINS), "domains");
 	assert_string_equal(xdpdns_format_name(XDPDNS_FMT_HOSTS), "hosts");
-	assert_null(xdpdns_format_name(XDPDNS_FMT_HOSTS + 1));
-	assert_int_equal(xdpdns_feed_read("/dev/null", XDPDNS_FMT_HOSTS + 1, ignore, NULL,
+	assert_string_equal(xdpdns_format_name(XDPDNS_FMT_ADBLOCK), "adblock");
+	assert_string_equal(xdpdns_format_name(XDPDNS_FMT_RPZ), "rpz");
+	assert_string_equal(xdpdns_format_name(XDPDNS_FMT_CSV), "csv");
+	assert_null(xdpdns_format_name(XDPDNS_FMT_CSV + 1));
+	assert_int_equal(xdpdns_feed_read("/dev/null", XDPDNS_FMT_CSV + 1, ignore, NULL,
 					  NULL, NULL), -EINVAL);
 }
 
