@@ -29,6 +29,14 @@
 #define SMARTTV		FEEDS_DIR "/domains/perflyst_SmartTV.txt"
 #define SCAM_HOSTS	FEEDS_DIR "/hosts/blocklistproject_scam.txt"
 #define STEVENBLACK	FEEDS_DIR "/hosts/stevenblack_hosts.txt"
+#define SCAM_ADBLOCK	FEEDS_DIR "/adblock/blocklistproject_scam-ags.txt"
+#define CTI_ADBLOCK	FEEDS_DIR "/adblock/dnsbunker_cti_adblock.txt"
+#define SMARTTV_AGH	FEEDS_DIR "/adblock/perflyst_SmartTV-AGH.txt"
+#define CTI_RPZ		FEEDS_DIR "/rpz/dnsbunker_cti_rpz.txt"
+#define MFCR_TXT	FEEDS_DIR "/regulatory/cz-mfcr_blacklist.txt"
+#define MFCR_CSV	FEEDS_DIR "/regulatory/cz-mfcr_v70.csv"
+#define CONSOB		FEEDS_DIR "/regulatory/it-consob_2024020200.txt"
+#define REFILTER	FEEDS_DIR "/regulatory/ru-refilter_domains_all.lst"
 #define STOP_CODE	42			/* what the stopping callback returns */
 
 #define L10		"abcdefghij"
@@ -370,6 +378,233 @@ static void test_large_list_reads_the_same_every_time(void **state)
 		assert_int_equal(counts.names, 190215);
 	}
 	print_message("%s: %lu lines in %.1f ms (best of 3)\n", PHISHING, counts.lines, best);
+}
+
+/* Two reads hold the same names in the same order. */
+static void assert_same_names(const struct run *a, const struct run *b)
+{
+	assert_int_equal(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++)
+		assert_string_equal(a->names[i], b->names[i]);
+}
+
+static size_t count_action(const struct run *r, __u8 action)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->n; i++)
+		n += r->actions[i] == action;
+	return n;
+}
+
+static void assert_all_kind(const struct run *r, __u8 kind, __u8 action)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->kinds[i] != kind || r->actions[i] != action)
+			fail_msg("%s: kind %u action %u, want %u %u", r->names[i], r->kinds[i],
+				 r->actions[i], kind, action);
+}
+
+/*
+ * 8540 lines: 12 "!" comments, 1 blank, 8527 "||name^" lines (grep -cE
+ * '^\|\|[A-Za-z0-9._-]+\^$'), the names of the domain version, in order.
+ */
+static void test_scam_adblock_is_the_domain_list_as_subtrees(void **state)
+{
+	struct run a = { 0 }, d = { 0 };
+
+	read_real(SCAM_ADBLOCK, XDPDNS_FMT_ADBLOCK, &a);
+	assert_counts(&a, 8540, 8527, 13, 0);
+	assert_all_kind(&a, XDPDNS_KIND_EXACT | XDPDNS_KIND_BELOW, XDPDNS_ACT_PASS);
+	read_real(SCAM_DOMAINS, XDPDNS_FMT_DOMAINS, &d);
+	assert_same_names(&a, &d);
+	run_free(&a);
+	run_free(&d);
+}
+
+/* 6137 lines: "[Adblock Plus 2.0]", 10 "!" comments, 1 blank, 6125 rules. */
+static void test_cti_adblock_is_the_domain_list_as_subtrees(void **state)
+{
+	struct run a = { 0 }, d = { 0 };
+
+	read_real(CTI_ADBLOCK, XDPDNS_FMT_ADBLOCK, &a);
+	assert_counts(&a, 6137, 6125, 12, 0);
+	assert_int_equal(a.lines[0], 13);
+	read_real(DNSBUNKER, XDPDNS_FMT_DOMAINS, &d);
+	assert_same_names(&a, &d);
+	run_free(&a);
+	run_free(&d);
+}
+
+/*
+ * 290 lines (grep -c): 25 blank, 103 "!" comments (commented-out rules
+ * among them), 140 "||name^" (one with " # comment", one mixed case), 4
+ * "|name^", 9 "@@||name^", 4 with "$ctag", 3 with "*" in a label, 2
+ * "||name." without "^". No block lies at or below an exception.
+ */
+static void test_smarttv_adblock_rules_exceptions_and_skips(void **state)
+{
+	struct run r = { 0 };
+
+	read_real(SMARTTV_AGH, XDPDNS_FMT_ADBLOCK, &r);
+	assert_counts(&r, 290, 153, 137, 0);
+	assert_int_equal(r.counts.allows, 9);
+	assert_int_equal(count_action(&r, XDPDNS_ACT_ALLOW), 9);
+	assert_int_equal(r.counts.adblock[XDPDNS_AB_MODIFIER], 4);
+	assert_int_equal(r.counts.adblock[XDPDNS_AB_PATTERN], 5);
+	assert_int_equal(r.counts.adblock[XDPDNS_AB_COSMETIC], 0);
+	assert_int_equal(r.counts.adblock[XDPDNS_AB_OVERRIDDEN], 0);
+	assert_true(has_name(&r, "coordinator-production-28516768.us-east-1.elb.amazonaws.com"));
+	assert_true(has_name(&r, "api.thetake.com"));
+	assert_true(has_name(&r, "lgtvsdp.com"));
+	assert_false(has_name(&r, "de.ioam.de"));		/* $ctag */
+	assert_false(has_name(&r, "fkp.samsungcloudsolution"));	/* no "^" */
+	assert_false(has_name(&r, "ssm1.internet.sony.tv"));	/* "!||" */
+	for (size_t i = 0; i < r.n; i++) {
+		if (!strcmp(r.names[i], "lgtvsdp.com"))
+			assert_int_equal(r.kinds[i], XDPDNS_KIND_EXACT);
+		if (!strcmp(r.names[i], "hbbtv.zdf.de"))
+			assert_int_equal(r.actions[i], XDPDNS_ACT_ALLOW);
+	}
+	/* Exceptions are the highest rank here: they come last. */
+	assert_int_equal(r.actions[r.n - 1], XDPDNS_ACT_ALLOW);
+	assert_int_equal(r.actions[r.n - 10], XDPDNS_ACT_PASS);
+	run_free(&r);
+}
+
+/*
+ * 12266 lines: $TTL, the SOA (7 lines), the apex NS, 12250 CNAME records,
+ * each name as an apex line and a "*." line (awk '$2 == "CNAME"'), all
+ * "CNAME .". The apex owners are the domain list's names, in order.
+ */
+static void test_cti_rpz_apex_and_wildcard_triggers(void **state)
+{
+	struct run r = { 0 }, d = { 0 };
+
+	read_real(CTI_RPZ, XDPDNS_FMT_RPZ, &r);
+	assert_counts(&r, 12266, 12250, 3, 0);
+	assert_string_equal(r.names[0], "0011pgvip.com");
+	assert_int_equal(r.lines[0], 17);
+	assert_string_equal(r.names[1], "*.0011pgvip.com");
+	assert_int_equal(r.kinds[0], XDPDNS_KIND_EXACT);
+	assert_int_equal(r.kinds[1], XDPDNS_KIND_BELOW);
+	assert_int_equal(count_action(&r, XDPDNS_ACT_NXDOMAIN), 12250);
+
+	read_real(DNSBUNKER, XDPDNS_FMT_DOMAINS, &d);
+	assert_int_equal(r.n, 2 * d.n);
+	for (size_t i = 0; i < d.n; i++) {
+		char wild[XDPDNS_NAME_TEXT_MAX + 2];
+
+		snprintf(wild, sizeof(wild), "*.%s", d.names[i]);
+		assert_string_equal(r.names[2 * i], d.names[i]);
+		assert_string_equal(r.names[2 * i + 1], wild);
+	}
+	run_free(&r);
+	run_free(&d);
+}
+
+/* 894 lines: 173 blank (grep -c '^[[:space:]]*$'), 721 names, one after a tab. */
+static void test_mfcr_blacklist_counts(void **state)
+{
+	struct run r = { 0 };
+
+	read_real(MFCR_TXT, XDPDNS_FMT_DOMAINS, &r);
+	assert_counts(&r, 894, 721, 173, 0);
+	assert_string_equal(r.names[0], "thelotter.com");
+	assert_true(has_name(&r, "nationalcasino.co"));
+	run_free(&r);
+}
+
+/*
+ * 744 CRLF lines in Windows-1250: a header, then 743 rows whose first
+ * field is a name (awk -F';' 'NR > 1 { print $1 }'), one with a blank
+ * after it. 22 rows have a deletion date (third field); the other 721
+ * names are the .txt version's.
+ */
+static void test_mfcr_csv_first_column(void **state)
+{
+	struct run r = { 0 }, t = { 0 };
+	size_t in_txt = 0;
+
+	read_real(MFCR_CSV, XDPDNS_FMT_CSV, &r);
+	assert_counts(&r, 744, 743, 1, 0);
+	assert_string_equal(r.names[0], "1xbet.com");
+	assert_int_equal(r.lines[0], 2);
+	assert_string_equal(r.names[r.n - 1], "iceonecasino.com");
+	assert_true(has_name(&r, "nationalcasino.co"));
+	read_real(MFCR_TXT, XDPDNS_FMT_DOMAINS, &t);
+	for (size_t i = 0; i < t.n; i++)
+		in_txt += has_name(&r, t.names[i]);
+	assert_int_equal(in_txt, 721);
+	run_free(&r);
+	run_free(&t);
+}
+
+/*
+ * 1153 lines: 3 "#" comments, 4 lines of prose with U+00A0 (grep -n
+ * 'sito'), 1146 names, 10 lines with upper case folded (grep -c '[A-Z]').
+ */
+static void test_consob_counts_and_prose_lines(void **state)
+{
+	struct run r = { 0 };
+
+	read_path(CONSOB, XDPDNS_FMT_AUTO, &r);
+	assert_int_equal(r.err, 0);
+	assert_int_equal(r.detected, XDPDNS_FMT_DOMAINS);
+	assert_counts(&r, 1153, 1146, 3, 4);
+	assert_non_null(strstr(r.warnings, CONSOB ":589: bad name 'sito"));
+	assert_non_null(strstr(r.warnings, CONSOB ":592: bad name 'sito"));
+	assert_true(has_name(&r, "worldfxm.com"));
+	assert_true(has_name(&r, "bb360.market"));
+	assert_true(has_name(&r, "trader.secure.redfinstocks.com"));
+	run_free(&r);
+}
+
+/*
+ * 86140 lines, all content: 2480 names in punycode (grep -c 'xn--') and
+ * 7 IPv4 addresses (grep -nE '^[0-9.]+$'), which are bad lines.
+ */
+static void test_refilter_counts_and_addresses(void **state)
+{
+	struct run r = { 0 };
+
+	read_path(REFILTER, XDPDNS_FMT_AUTO, &r);
+	assert_int_equal(r.detected, XDPDNS_FMT_DOMAINS);
+	assert_counts(&r, 86140, 86133, 0, 7);
+	assert_non_null(strstr(r.warnings, REFILTER ":211: '119.59.99.174' is an IP address, "
+			       "not a name\n"));
+	assert_non_null(strstr(r.warnings, REFILTER ":1148: '212.129.24.11' is an IP "
+			       "address"));
+	assert_string_equal(r.names[0], "0.nb-novorossiysk.net");
+	run_free(&r);
+}
+
+/* Every file of ../shared/data/feeds, detected as the format it is in. */
+static void test_auto_detects_every_real_file(void **state)
+{
+	static const struct {
+		const char *path;
+		enum xdpdns_format fmt;
+	} files[] = {
+		{ PHISHING, XDPDNS_FMT_DOMAINS }, { SCAM_DOMAINS, XDPDNS_FMT_DOMAINS },
+		{ DNSBUNKER, XDPDNS_FMT_DOMAINS }, { SMARTTV, XDPDNS_FMT_DOMAINS },
+		{ SCAM_HOSTS, XDPDNS_FMT_HOSTS }, { STEVENBLACK, XDPDNS_FMT_HOSTS },
+		{ SCAM_ADBLOCK, XDPDNS_FMT_ADBLOCK }, { CTI_ADBLOCK, XDPDNS_FMT_ADBLOCK },
+		{ SMARTTV_AGH, XDPDNS_FMT_ADBLOCK }, { CTI_RPZ, XDPDNS_FMT_RPZ },
+		{ MFCR_TXT, XDPDNS_FMT_DOMAINS }, { MFCR_CSV, XDPDNS_FMT_CSV },
+		{ CONSOB, XDPDNS_FMT_DOMAINS }, { REFILTER, XDPDNS_FMT_DOMAINS },
+	};
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		struct xdpdns_feed_counts c;
+		enum xdpdns_format got = -1;
+
+		assert_int_equal(xdpdns_feed_read(files[i].path, XDPDNS_FMT_AUTO, ignore, NULL,
+						  &c, &got), 0);
+		if (got != files[i].fmt)
+			fail_msg("%s: detected %s", files[i].path, xdpdns_format_name(got));
+		assert_true(c.names > 0);
+	}
 }
 
 static void test_domains_comments_blanks_crlf_and_dots(void **state)
@@ -879,6 +1114,15 @@ int main(void)
 		cmocka_unit_test(test_scam_hosts_and_domains_give_same_names),
 		cmocka_unit_test(test_stevenblack_hosts_counts_and_local_names),
 		cmocka_unit_test(test_hosts_file_forced_as_domains_is_all_bad_lines),
+		cmocka_unit_test(test_scam_adblock_is_the_domain_list_as_subtrees),
+		cmocka_unit_test(test_cti_adblock_is_the_domain_list_as_subtrees),
+		cmocka_unit_test(test_smarttv_adblock_rules_exceptions_and_skips),
+		cmocka_unit_test(test_cti_rpz_apex_and_wildcard_triggers),
+		cmocka_unit_test(test_mfcr_blacklist_counts),
+		cmocka_unit_test(test_mfcr_csv_first_column),
+		cmocka_unit_test(test_consob_counts_and_prose_lines),
+		cmocka_unit_test(test_refilter_counts_and_addresses),
+		cmocka_unit_test(test_auto_detects_every_real_file),
 		cmocka_unit_test(test_large_list_reads_the_same_every_time),
 		cmocka_unit_test(test_domains_comments_blanks_crlf_and_dots),
 		cmocka_unit_test(test_last_line_without_newline_is_read),

@@ -269,22 +269,6 @@ int feed_emit(struct feed_reader *rd, const struct xdpdns_name *name, __u8 kind,
 	return rd->fn(&e, rd->arg);
 }
 
-static int domains_line(struct feed_reader *rd, char *tok, char *rest)
-{
-	struct xdpdns_name name;
-	const char *why = NULL;
-	char *extra;
-	bool wildcard;
-
-	extra = feed_next_token(&rest);
-	if (extra)
-		return feed_line_bad(rd, "more than one name on the line ('%s' after the name)",
-				feed_show_token(rd, extra));
-	if (feed_parse_name(rd, tok, true, &name, &wildcard, &why))
-		return feed_name_bad(rd, tok, why);
-	return feed_emit(rd, &name, wildcard ? XDPDNS_KIND_BELOW : 0, 0, rd->counts->lines);
-}
-
 /*
  * Whether tok is an address: 1 for one that blocks (what resolves to it
  * reaches nothing), 0 for another, -1 for no address at all. A scope
@@ -310,6 +294,34 @@ static int address_kind(const char *tok)
 	if (inet_pton(AF_INET6, tok, &a6) == 1)
 		return IN6_IS_ADDR_UNSPECIFIED(&a6) || IN6_IS_ADDR_LOOPBACK(&a6);
 	return -1;
+}
+
+/*
+ * An address in a list of names (some regulators' lists hold a few) asks
+ * for blocking traffic to it, which a DNS filter cannot do; a rule for a
+ * name spelled like it would only pretend to.
+ */
+static int not_a_name(struct feed_reader *rd, const char *tok)
+{
+	return feed_line_bad(rd, "'%s' is an IP address, not a name", feed_show_token(rd, tok));
+}
+
+static int domains_line(struct feed_reader *rd, char *tok, char *rest)
+{
+	struct xdpdns_name name;
+	const char *why = NULL;
+	char *extra;
+	bool wildcard;
+
+	extra = feed_next_token(&rest);
+	if (extra)
+		return feed_line_bad(rd, "more than one name on the line ('%s' after the name)",
+				feed_show_token(rd, extra));
+	if (address_kind(tok) >= 0)
+		return not_a_name(rd, tok);
+	if (feed_parse_name(rd, tok, true, &name, &wildcard, &why))
+		return feed_name_bad(rd, tok, why);
+	return feed_emit(rd, &name, wildcard ? XDPDNS_KIND_BELOW : 0, 0, rd->counts->lines);
 }
 
 /*
@@ -451,6 +463,8 @@ static int csv_line(struct feed_reader *rd, char *line)
 	}
 	if (!*field)
 		return feed_line_bad(rd, "no name in the first field");
+	if (address_kind(field) >= 0)
+		return not_a_name(rd, field);
 	if (feed_parse_name(rd, field, false, &name, &wildcard, &why))
 		return feed_name_bad(rd, field, why);
 	return feed_emit(rd, &name, 0, 0, rd->counts->lines);
