@@ -986,6 +986,233 @@ static void test_explicit_format_is_reported_as_detected(void **state)
 	run_free(&r);
 }
 
+static void test_adblock_rule_forms(void **state)
+{
+	static const char *const want[] = {
+		"sub.example", "exact.example", "bare.example", "pipe.example",
+		"upper.example", "noted.example", "xn--bcher-kva.example", "ok.example",
+		"imp-ok.example",
+	};
+	static const __u8 kinds[] = { 3, 1, 1, 3, 3, 3, 3, 3, 3 };
+	static const __u8 actions[] = {
+		0, 0, 0, 0, 0, 0, 0, XDPDNS_ACT_ALLOW, XDPDNS_ACT_ALLOW,
+	};
+	struct run r = { 0 };
+
+	read_text("[Adblock Plus 2.0]\n"
+		  "! Title: crafted\n"
+		  "# a hosts-style comment\n"
+		  "\n"
+		  "||sub.example^\n"
+		  "|exact.example^\n"
+		  "bare.example\n"
+		  "||pipe.example^|\n"
+		  "||UPPER.Example.^\n"
+		  "||noted.example^ # why\n"
+		  "||bücher.example^\r\n"
+		  "@@||ok.example^\n"
+		  "@@||imp-ok.example^$important\n",
+		  XDPDNS_FMT_AUTO, &r);
+	assert_int_equal(r.detected, XDPDNS_FMT_ADBLOCK);
+	assert_counts(&r, 13, 9, 4, 0);
+	assert_names(&r, want, 9);
+	assert_memory_equal(r.kinds, kinds, 9);
+	assert_memory_equal(r.actions, actions, 9);
+	assert_int_equal(r.counts.allows, 2);
+	assert_int_equal(r.lines[0], 5);
+	assert_string_equal(r.warnings, "");
+	run_free(&r);
+}
+
+/* Every line a DNS blocker cannot take whole is skipped, by reason. */
+static void test_adblock_skips_by_reason(void **state)
+{
+	struct run r = { 0 };
+
+	read_text("example.com##.banner\n"
+		  "##.ad-box\n"
+		  "example.com#@#.ad\n"
+		  "example.com#$#body { color: red }\n"
+		  "example.com#%#//scriptlet('abort')\n"
+		  "example.com$$script[data-ad]\n"
+		  "||ads.example^$third-party\n"
+		  "||ads.example^$dnstype=AAAA\n"
+		  "||ads.example^$client=192.0.2.1\n"
+		  "||ads.example^$important,ctag=tv\n"
+		  "@@||ads.example^$dnsrewrite=1.2.3.4\n"
+		  "/ads[0-9]+\\.example/\n"
+		  "||ads*.example^\n"
+		  "||ads.example/banner.js\n"
+		  "||ads.example\n"
+		  "|ads.example\n"
+		  "ads.example^\n"
+		  "||ads.example:8080^\n"
+		  "||kept.example^\n",
+		  XDPDNS_FMT_ADBLOCK, &r);
+	assert_counts(&r, 19, 1, 18, 0);
+	assert_string_equal(r.names[0], "kept.example");
+	assert_int_equal(r.counts.adblock[XDPDNS_AB_COSMETIC], 6);
+	assert_int_equal(r.counts.adblock[XDPDNS_AB_MODIFIER], 5);
+	assert_int_equal(r.counts.adblock[XDPDNS_AB_PATTERN], 7);
+	assert_string_equal(r.warnings, "");
+	run_free(&r);
+}
+
+static void test_adblock_bad_names_are_reported(void **state)
+{
+	struct run r = { 0 };
+
+	read_text("||a..b^\n||^\n@@||bad_\\name^\n||" L64 ".example^\n||good.example^\n",
+		  XDPDNS_FMT_ADBLOCK, &r);
+	assert_counts(&r, 5, 1, 0, 4);
+	assert_warning(&r, 1, "bad name 'a..b': empty label");
+	assert_warning(&r, 2, "no name in the rule");
+	assert_warning(&r, 3, "bad name 'bad_\\name': '\\' is not allowed in a name");
+	assert_warning(&r, 4, "bad name '" L63 "d...': label longer than 63 bytes");
+	run_free(&r);
+}
+
+/*
+ * AdGuard Home's ranks, kept by leaving out what never decides: an
+ * exception beats a block anywhere under it, an important block beats
+ * an exception, an important exception beats everything. What is left
+ * comes lowest rank first, so the store's "later rule of an owner wins"
+ * gives the exception at a shared owner.
+ */
+static void test_adblock_exceptions_and_important(void **state)
+{
+	static const char *const want[] = {
+		"block.example", "ok.example", "shared.example", "imp.example",
+		"exact.ok.example", "free.imp.example",
+	};
+	static const __u8 actions[] = {
+		0, XDPDNS_ACT_ALLOW, XDPDNS_ACT_ALLOW, 0, 0, XDPDNS_ACT_ALLOW,
+	};
+	struct run r = { 0 };
+
+	read_text("||block.example^\n"			/* 1: kept */
+		  "||ok.example^\n"			/* 2: the exception covers it */
+		  "||sub.ok.example^\n"			/* 3: covered too */
+		  "@@||ok.example^\n"			/* 4: kept */
+		  "||imp.example^$important\n"		/* 5: kept */
+		  "@@||sub.imp.example^\n"		/* 6: the important block covers it */
+		  "@@||free.imp.example^$important\n"	/* 7: kept, beats 5 */
+		  "||exact.ok.example^$important\n"	/* 8: important, beats 4 */
+		  "|shared.example^\n"			/* 9: the exception covers it */
+		  "@@||shared.example^\n",		/* 10: kept */
+		  XDPDNS_FMT_ADBLOCK, &r);
+	assert_counts(&r, 10, 6, 4, 0);
+	assert_int_equal(r.counts.adblock[XDPDNS_AB_OVERRIDDEN], 4);
+	assert_names(&r, want, 6);
+	assert_memory_equal(r.actions, actions, 6);
+	run_free(&r);
+}
+
+/* An exception under a block and an exact exception at a block's owner. */
+static void test_adblock_exception_below_a_block_comes_after_it(void **state)
+{
+	static const char *const want[] = { "tv.example", "tv.example", "api.tv.example" };
+	static const __u8 kinds[] = { 3, 1, 3 };
+	struct run r = { 0 };
+
+	read_text("@@|tv.example^\n@@||api.tv.example^\n||tv.example^\n", XDPDNS_FMT_ADBLOCK, &r);
+	assert_counts(&r, 3, 3, 0, 0);
+	assert_names(&r, want, 3);
+	assert_memory_equal(r.kinds, kinds, 3);
+	assert_int_equal(r.actions[0], XDPDNS_ACT_PASS);
+	assert_int_equal(r.lines[0], 3);
+	run_free(&r);
+}
+
+static void test_adblock_badfilter_cancels_its_rule(void **state)
+{
+	static const char *const want[] = { "other.example", "imp.example" };
+	struct run r = { 0 };
+
+	read_text("||gone.example^\n"
+		  "||gone.example^$badfilter\n"
+		  "||other.example^\n"
+		  "|other.example^$badfilter\n"		/* another rule: no effect */
+		  "||imp.example^$important\n"
+		  "||imp.example^$badfilter\n"		/* not the important one */
+		  "@@||ok.example^\n"
+		  "@@||ok.example^$badfilter\n",
+		  XDPDNS_FMT_ADBLOCK, &r);
+	assert_counts(&r, 8, 2, 6, 0);
+	assert_int_equal(r.counts.adblock[XDPDNS_AB_OVERRIDDEN], 2);
+	assert_names(&r, want, 2);
+	run_free(&r);
+}
+
+static void test_csv_first_field_header_and_quotes(void **state)
+{
+	static const char *const want[] = { "a.example", "b.example", "c.example", "d.example" };
+	struct run r = { 0 };
+
+	read_text("\n"
+		  "\"site\",\"since\"\r\n"
+		  "a.example,2023-01-01\r\n"
+		  "\"B.Example\",2023-01-02\n"
+		  "  c.example  ,x;y\n"
+		  "\n"
+		  ",no name\n"
+		  "192.0.2.1,an address\n"
+		  "bad name,x\n"
+		  "d.example\n",
+		  XDPDNS_FMT_CSV, &r);
+	assert_counts(&r, 10, 4, 3, 3);
+	assert_names(&r, want, 4);
+	assert_warning(&r, 7, "no name in the first field");
+	assert_warning(&r, 8, "'192.0.2.1' is an IP address, not a name");
+	assert_warning(&r, 9, "bad name 'bad name': ' ' is not allowed in a name");
+	run_free(&r);
+
+	read_text("name;note\nx.example;ñ\n", XDPDNS_FMT_AUTO, &r);
+	assert_int_equal(r.detected, XDPDNS_FMT_CSV);
+	assert_counts(&r, 2, 1, 1, 0);
+	run_free(&r);
+
+	read_text("name\tnote\ny.example\tz.example\n", XDPDNS_FMT_CSV, &r);
+	assert_counts(&r, 2, 1, 1, 0);
+	assert_string_equal(r.names[0], "y.example");
+	run_free(&r);
+}
+
+static void test_auto_detects_adblock_rpz_and_csv(void **state)
+{
+	static const struct {
+		const char *text;
+		enum xdpdns_format fmt;
+	} cases[] = {
+		{ "! comment\n||a.example^\n", XDPDNS_FMT_ADBLOCK },
+		{ "[Adblock Plus 2.0]\n", XDPDNS_FMT_ADBLOCK },
+		{ "@@||a.example^\n", XDPDNS_FMT_ADBLOCK },
+		{ "|a.example^\n", XDPDNS_FMT_ADBLOCK },
+		{ "example.com##.ad\n", XDPDNS_FMT_ADBLOCK },
+		{ "; zone\n$TTL 300\n", XDPDNS_FMT_RPZ },
+		{ "$ORIGIN rpz.example.\n", XDPDNS_FMT_RPZ },
+		{ "@ SOA ns. admin. 1 2 3 4 5\n", XDPDNS_FMT_RPZ },
+		{ "a.example CNAME .\n", XDPDNS_FMT_RPZ },
+		{ "a.example 300 IN CNAME .\n", XDPDNS_FMT_RPZ },
+		{ "   IN NS ns.example.\n", XDPDNS_FMT_RPZ },
+		{ "site;date\na.example;1\n", XDPDNS_FMT_CSV },
+		{ "a.example,1\n", XDPDNS_FMT_CSV },
+		{ "# c\na\n", XDPDNS_FMT_DOMAINS },
+		{ "a.example\n", XDPDNS_FMT_DOMAINS },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct run r = { 0 };
+
+		read_text(cases[i].text, XDPDNS_FMT_AUTO, &r);
+		assert_int_equal(r.err, 0);
+		if (r.detected != cases[i].fmt)
+			fail_msg("'%s': detected %s, want %s", cases[i].text,
+				 xdpdns_format_name(r.detected), xdpdns_format_name(cases[i].fmt));
+		run_free(&r);
+	}
+}
+
 static void bad_lines(int n, struct run *r)
 {
 	char text[4096] = "";
@@ -1139,6 +1366,14 @@ int main(void)
 		cmocka_unit_test(test_hosts_local_names_are_skipped_silently),
 		cmocka_unit_test(test_hosts_bad_lines),
 		cmocka_unit_test(test_hosts_line_with_many_names),
+		cmocka_unit_test(test_adblock_rule_forms),
+		cmocka_unit_test(test_adblock_skips_by_reason),
+		cmocka_unit_test(test_adblock_bad_names_are_reported),
+		cmocka_unit_test(test_adblock_exceptions_and_important),
+		cmocka_unit_test(test_adblock_exception_below_a_block_comes_after_it),
+		cmocka_unit_test(test_adblock_badfilter_cancels_its_rule),
+		cmocka_unit_test(test_csv_first_field_header_and_quotes),
+		cmocka_unit_test(test_auto_detects_adblock_rpz_and_csv),
 		cmocka_unit_test(test_auto_detects_hosts_from_first_rule_line),
 		cmocka_unit_test(test_auto_detects_domains),
 		cmocka_unit_test(test_auto_on_empty_or_comment_only_file_is_domains),
