@@ -1213,6 +1213,187 @@ static void test_auto_detects_adblock_rpz_and_csv(void **state)
 	}
 }
 
+#define SOA	"@ SOA ns.example. admin.example. 1 3600 600 86400 300\n"
+
+static void test_rpz_every_action(void **state)
+{
+	static const char *const want[] = {
+		"nx.test", "nodata.test", "drop.test", "pass.test", "tc.test", "old.test",
+		"sink.test", "*.wild.test", "abs.test", "upper.test", "xn--bcher-kva.test",
+	};
+	static const __u8 actions[] = {
+		XDPDNS_ACT_NXDOMAIN, XDPDNS_ACT_NODATA, XDPDNS_ACT_DROP, XDPDNS_ACT_ALLOW,
+		XDPDNS_ACT_TC, XDPDNS_ACT_ALLOW, XDPDNS_ACT_SINKHOLE, XDPDNS_ACT_NXDOMAIN,
+		XDPDNS_ACT_NXDOMAIN, XDPDNS_ACT_NXDOMAIN, XDPDNS_ACT_NXDOMAIN,
+	};
+	static const __u8 kinds[] = { 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1 };
+	struct run r = { 0 };
+
+	read_text("; a crafted policy zone\n"
+		  "$TTL 300\n"
+		  "$ORIGIN rpz.example.\n"
+		  SOA
+		  "  NS ns.example.\n"
+		  "\n"
+		  "nx.test CNAME .\n"
+		  "nodata.test CNAME *.\n"
+		  "drop.test CNAME rpz-drop.\n"
+		  "pass.test 60 IN CNAME rpz-passthru.\n"
+		  "tc.test CNAME rpz-tcp-only.\n"
+		  "old.test CNAME old.test.   ; the old passthru form\n"
+		  "sink.test A 0.0.0.0\n"
+		  "sink.test AAAA ::\n"
+		  "*.wild.test CNAME .\n"
+		  "abs.test.rpz.example. CNAME .\n"
+		  "UPPER.Test CNAME .\n"
+		  "bücher.test CNAME .\n",
+		  XDPDNS_FMT_AUTO, &r);
+	assert_int_equal(r.err, 0);
+	assert_int_equal(r.detected, XDPDNS_FMT_RPZ);
+	assert_counts(&r, 18, 11, 5, 0);
+	assert_names(&r, want, 11);
+	assert_memory_equal(r.actions, actions, 11);
+	assert_memory_equal(r.kinds, kinds, 11);
+	assert_int_equal(r.lines[0], 7);
+	assert_int_equal(r.lines[10], 18);
+	assert_int_equal(r.counts.allows, 2);
+	assert_string_equal(r.warnings, "");
+	run_free(&r);
+}
+
+/* The apex and its wildcard are two triggers, each with its own action. */
+static void test_rpz_apex_and_wildcard_apart(void **state)
+{
+	static const char *const want[] = { "x.test", "*.x.test", "*.w.test" };
+	struct run r = { 0 };
+
+	read_text("x.test. CNAME .\n*.x.test. CNAME rpz-passthru.\n*.w.test. CNAME *.\n",
+		  XDPDNS_FMT_RPZ, &r);
+	assert_counts(&r, 3, 3, 0, 0);
+	assert_names(&r, want, 3);
+	assert_int_equal(r.kinds[0], XDPDNS_KIND_EXACT);
+	assert_int_equal(r.actions[1], XDPDNS_ACT_ALLOW);
+	assert_int_equal(r.kinds[1], XDPDNS_KIND_BELOW);
+	run_free(&r);
+}
+
+/*
+ * Without $ORIGIN or SOA the root is the origin: relative and absolute
+ * owners are both triggers as written. With an SOA, its owner is the apex.
+ */
+static void test_rpz_origins(void **state)
+{
+	static const char *const none[] = { "rel.test", "abs.test" };
+	static const char *const soa[] = { "a.test", "x.sub" };
+	struct run r = { 0 };
+
+	read_text("rel.test CNAME .\nabs.test. CNAME .\n", XDPDNS_FMT_RPZ, &r);
+	assert_names(&r, none, 2);
+	run_free(&r);
+
+	read_text("rpz.example. 300 SOA ns.example. admin.example. 1 2 3 4 5\n"
+		  "a.test.rpz.example. CNAME .\n"
+		  "b.test CNAME .\n"
+		  "rpz.example. CNAME .\n"
+		  "*.rpz.example. CNAME .\n"
+		  "$ORIGIN sub.rpz.example.\n"
+		  "x CNAME .\n",
+		  XDPDNS_FMT_RPZ, &r);
+	assert_counts(&r, 7, 2, 2, 3);
+	assert_names(&r, soa, 2);
+	assert_warning(&r, 3, "owner 'b.test.' is outside the zone 'rpz.example.'");
+	assert_warning(&r, 4, "record at the zone apex 'rpz.example.': a trigger there would "
+		       "cover every name");
+	assert_warning(&r, 5, "trigger '*' at the zone apex would cover every name");
+	run_free(&r);
+}
+
+/* What the datapath cannot enforce gives no rule, and one report a kind. */
+static void test_rpz_unenforceable_triggers_counted_once(void **state)
+{
+	struct run r = { 0 };
+	char want[256];
+
+	read_text("$ORIGIN rpz.example.\n"
+		  SOA
+		  "32.1.0.0.127.rpz-ip CNAME .\n"
+		  "32.2.0.0.127.rpz-ip CNAME .\n"
+		  "ns.evil.example.rpz-nsdname CNAME .\n"
+		  "32.1.0.0.10.rpz-nsip CNAME .\n"
+		  "32.5.2.0.192.rpz-client-ip CNAME rpz-drop.\n"
+		  "garden.test CNAME walled.example.\n"
+		  "star.test CNAME *.garden.example.\n"
+		  "local.test A 192.0.2.1\n"
+		  "mixed.test A 0.0.0.0\n"
+		  "mixed.test A 192.0.2.2\n"
+		  "txt.test TXT \"blocked\"\n"
+		  "ok.test CNAME .\n",
+		  XDPDNS_FMT_RPZ, &r);
+	assert_counts(&r, 14, 1, 13, 0);
+	assert_string_equal(r.names[0], "ok.test");
+	assert_int_equal(r.counts.rpz_left[XDPDNS_RPZ_LEFT_IP], 2);
+	assert_int_equal(r.counts.rpz_left[XDPDNS_RPZ_LEFT_NSDNAME], 1);
+	assert_int_equal(r.counts.rpz_left[XDPDNS_RPZ_LEFT_NSIP], 1);
+	assert_int_equal(r.counts.rpz_left[XDPDNS_RPZ_LEFT_CLIENT_IP], 1);
+	assert_int_equal(r.counts.rpz_left[XDPDNS_RPZ_LEFT_CNAME], 2);
+	assert_int_equal(r.counts.rpz_left[XDPDNS_RPZ_LEFT_LOCAL], 3);
+	snprintf(want, sizeof(want), "xdpdns: warning: %s: 2 rpz-ip triggers left to the "
+		 "resolver\n", r.path);
+	assert_int_equal(count_str(r.warnings, want), 1);
+	assert_non_null(strstr(r.warnings, ": 3 triggers with local data other than A 0.0.0.0 "
+			       "and AAAA :: left to the resolver\n"));
+	assert_non_null(strstr(r.warnings, ": 2 triggers with a CNAME to another name left "
+			       "to the resolver\n"));
+	assert_int_equal(count_str(r.warnings, "xdpdns: warning: "), 6);
+	run_free(&r);
+}
+
+/* The first record of a trigger wins a conflict, reported with both lines. */
+static void test_rpz_conflicts_and_duplicates(void **state)
+{
+	struct run r = { 0 };
+
+	read_text("dup.test. CNAME .\n"
+		  "dup.test. CNAME *.\n"
+		  "cn.test. A 0.0.0.0\n"
+		  "cn.test. CNAME rpz-drop.\n"
+		  "same.test. CNAME .\n"
+		  "same.test. CNAME .\n",
+		  XDPDNS_FMT_RPZ, &r);
+	assert_counts(&r, 6, 3, 1, 2);
+	assert_warning(&r, 2, "conflicting record for 'dup.test': the one of line 1 is kept");
+	assert_warning(&r, 4, "conflicting record for 'cn.test': the one of line 3 is kept");
+	assert_int_equal(r.actions[0], XDPDNS_ACT_NXDOMAIN);
+	assert_int_equal(r.actions[1], XDPDNS_ACT_SINKHOLE);
+	run_free(&r);
+}
+
+/* Bad records are reported with their line, and the rest of the zone loads. */
+static void test_rpz_bad_records(void **state)
+{
+	struct run r = { 0 };
+
+	read_text("a.test. CNAME .\n"
+		  "b.test. CNAME\n"
+		  "c.test. IN NOSUCHTYPE x\n"
+		  "$INCLUDE other.zone\n"
+		  "d..test. CNAME .\n"
+		  "under_score.test. CNAME .\n"
+		  "e\\.f.test. CNAME .\n"
+		  "last.test. CNAME .\n",
+		  XDPDNS_FMT_RPZ, &r);
+	assert_int_equal(r.err, 0);
+	assert_counts(&r, 8, 3, 0, 5);
+	assert_string_equal(r.names[2], "last.test");
+	assert_warning(&r, 2, "bad record: syntax error, value expected");
+	assert_warning(&r, 3, "bad record: syntax error, could not parse the RR's rdata");
+	assert_warning(&r, 4, "$INCLUDE is not followed (load the included file as a feed "
+		       "of its own)");
+	assert_warning(&r, 5, "bad record: syntax error, could not parse the RR");
+	assert_warning(&r, 7, "bad trigger: a '.' inside a label");
+	run_free(&r);
+}
+
 static void bad_lines(int n, struct run *r)
 {
 	char text[4096] = "";
@@ -1374,6 +1555,12 @@ int main(void)
 		cmocka_unit_test(test_adblock_badfilter_cancels_its_rule),
 		cmocka_unit_test(test_csv_first_field_header_and_quotes),
 		cmocka_unit_test(test_auto_detects_adblock_rpz_and_csv),
+		cmocka_unit_test(test_rpz_every_action),
+		cmocka_unit_test(test_rpz_apex_and_wildcard_apart),
+		cmocka_unit_test(test_rpz_origins),
+		cmocka_unit_test(test_rpz_unenforceable_triggers_counted_once),
+		cmocka_unit_test(test_rpz_conflicts_and_duplicates),
+		cmocka_unit_test(test_rpz_bad_records),
 		cmocka_unit_test(test_auto_detects_hosts_from_first_rule_line),
 		cmocka_unit_test(test_auto_detects_domains),
 		cmocka_unit_test(test_auto_on_empty_or_comment_only_file_is_domains),

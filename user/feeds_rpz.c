@@ -25,6 +25,7 @@
  * records need not be next to each other and only all of them together
  * say whether it can be enforced.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -356,6 +357,16 @@ static int zone_finish(struct feed_reader *rd, struct rpz_zone *z)
 	return err;
 }
 
+/* ldns' reason, in lower case as every message of ours is. */
+static int bad_record(struct feed_reader *rd, ldns_status st)
+{
+	char why[128];
+
+	snprintf(why, sizeof(why), "%s", ldns_get_errorstr_by_id(st));
+	why[0] = tolower((unsigned char)why[0]);
+	return feed_line_bad(rd, "bad record: %s", why);
+}
+
 /* One step of ldns' reader: a record, a directive, or a line to report. */
 static int zone_step(struct feed_reader *rd, struct rpz_zone *z, ldns_status st, ldns_rr *rr,
 		     const ldns_rdf *origin)
@@ -376,7 +387,7 @@ static int zone_step(struct feed_reader *rd, struct rpz_zone *z, ldns_status st,
 		pr_err("cannot read '%s': %s\n", rd->path, strerror(ENOMEM));
 		return -ENOMEM;
 	default:
-		return feed_line_bad(rd, "%s", ldns_get_errorstr_by_id(st));
+		return bad_record(rd, st);
 	}
 }
 
