@@ -371,7 +371,7 @@ test_errors() {
 	exit_is 2 x block ok.test --action frob
 	exit_is 2 x block ok.test --ede 99
 	exit_is 2 x attach "$LAB_IF_RES" --mode turbo
-	exit_is 2 x load "$HOSTS" --format rpz
+	exit_is 2 x load "$HOSTS" --format bind
 	exit_is 1 x attach nosuchif0
 	exit_is 1 x unblock never-blocked.test
 	exit_is 1 x list --feed no-such-feed
