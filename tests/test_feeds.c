@@ -596,14 +596,14 @@ static void test_auto_detects_every_real_file(void **state)
 	};
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		struct xdpdns_feed_counts c;
-		enum xdpdns_format got = -1;
+		struct run r = { 0 };
 
-		assert_int_equal(xdpdns_feed_read(files[i].path, XDPDNS_FMT_AUTO, ignore, NULL,
-						  &c, &got), 0);
-		if (got != files[i].fmt)
-			fail_msg("%s: detected %s", files[i].path, xdpdns_format_name(got));
-		assert_true(c.names > 0);
+		read_path(files[i].path, XDPDNS_FMT_AUTO, &r);
+		assert_int_equal(r.err, 0);
+		if (r.detected != files[i].fmt)
+			fail_msg("%s: detected %s", files[i].path, xdpdns_format_name(r.detected));
+		assert_true(r.counts.names > 0);
+		run_free(&r);
 	}
 }
 

@@ -241,7 +241,7 @@ static void report_skips(const struct xdpdns_load_spec *spec,
 	unsigned long any = 0;
 
 	if (c->allows)
-		pr_info("%s: %lu of the names are allowed (exceptions or passthru)\n",
+		pr_info("%s: %lu allow rules among them (exceptions or passthru)\n",
 			spec->path, c->allows);
 	for (int i = 0; i < XDPDNS_AB_SKIP_MAX; i++)
 		any += c->adblock[i];

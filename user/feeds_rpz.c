@@ -315,20 +315,25 @@ static int emit_rules(struct feed_reader *rd, struct rpz_rec **out, size_t n)
 
 static void report_left(struct feed_reader *rd)
 {
-	static const char *const what[] = {
-		[XDPDNS_RPZ_LEFT_IP]		= "rpz-ip triggers",
-		[XDPDNS_RPZ_LEFT_NSDNAME]	= "rpz-nsdname triggers",
-		[XDPDNS_RPZ_LEFT_NSIP]		= "rpz-nsip triggers",
-		[XDPDNS_RPZ_LEFT_CLIENT_IP]	= "rpz-client-ip triggers",
-		[XDPDNS_RPZ_LEFT_CNAME]		= "triggers with a CNAME to another name",
-		[XDPDNS_RPZ_LEFT_LOCAL]		= "triggers with local data other than "
-						  "A 0.0.0.0 and AAAA ::",
+	static const struct {
+		const char *before, *after;
+	} what[] = {
+		[XDPDNS_RPZ_LEFT_IP]		= { "rpz-ip ", "" },
+		[XDPDNS_RPZ_LEFT_NSDNAME]	= { "rpz-nsdname ", "" },
+		[XDPDNS_RPZ_LEFT_NSIP]		= { "rpz-nsip ", "" },
+		[XDPDNS_RPZ_LEFT_CLIENT_IP]	= { "rpz-client-ip ", "" },
+		[XDPDNS_RPZ_LEFT_CNAME]		= { "", " with a CNAME to another name" },
+		[XDPDNS_RPZ_LEFT_LOCAL]		= { "", " with local data other than "
+						    "A 0.0.0.0 and AAAA ::" },
 	};
 
-	for (int i = 0; i < XDPDNS_RPZ_LEFT_MAX; i++)
-		if (rd->counts->rpz_left[i])
-			pr_warn("%s: %lu %s left to the resolver\n", rd->path,
-				rd->counts->rpz_left[i], what[i]);
+	for (int i = 0; i < XDPDNS_RPZ_LEFT_MAX; i++) {
+		unsigned long n = rd->counts->rpz_left[i];
+
+		if (n)
+			pr_warn("%s: %lu %strigger%s%s left to the resolver\n", rd->path, n,
+				what[i].before, n == 1 ? "" : "s", what[i].after);
+	}
 }
 
 static int zone_finish(struct feed_reader *rd, struct rpz_zone *z)
