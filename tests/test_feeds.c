@@ -1507,6 +1507,12 @@ static void test_format_names_round_trip(void **state)
 	assert_string_equal(xdpdns_format_name(XDPDNS_FMT_RPZ), "rpz");
 	assert_string_equal(xdpdns_format_name(XDPDNS_FMT_CSV), "csv");
 	assert_null(xdpdns_format_name(XDPDNS_FMT_CSV + 1));
+	assert_string_equal(xdpdns_adblock_skip_name(XDPDNS_AB_COSMETIC), "cosmetic");
+	assert_string_equal(xdpdns_adblock_skip_name(XDPDNS_AB_OVERRIDDEN), "overridden");
+	assert_null(xdpdns_adblock_skip_name(XDPDNS_AB_SKIP_MAX));
+	assert_string_equal(xdpdns_rpz_left_name(XDPDNS_RPZ_LEFT_IP), "rpz-ip");
+	assert_string_equal(xdpdns_rpz_left_name(XDPDNS_RPZ_LEFT_LOCAL), "local-data");
+	assert_null(xdpdns_rpz_left_name(XDPDNS_RPZ_LEFT_MAX));
 	assert_int_equal(xdpdns_feed_read("/dev/null", XDPDNS_FMT_CSV + 1, ignore, NULL,
 					  NULL, NULL), -EINVAL);
 }

@@ -87,9 +87,11 @@ struct xdpdns_feed_entry {
 };
 
 /*
- * Called for each entry of a feed: in file order, except that AdBlock
- * entries come lowest precedence first (see xdpdns_feed_read()). A
- * non-zero return stops the read and is returned by xdpdns_feed_read().
+ * Called for each entry of a feed, in file order; AdBlock entries come
+ * lowest rank first, then in file order, and an RPZ trigger comes at the
+ * line of its first record, once the whole zone is read (see
+ * xdpdns_feed_read()). A non-zero return stops the read and is returned by
+ * xdpdns_feed_read().
  */
 typedef int (*xdpdns_feed_entry_fn)(const struct xdpdns_feed_entry *entry, void *arg);
 
