@@ -64,6 +64,30 @@ int feed_parse_name(struct feed_reader *rd, const char *tok, bool wildcard_ok,
 int feed_emit(struct feed_reader *rd, const struct xdpdns_name *name, __u8 kind,
 	      __u8 action, unsigned long line);
 
+/*
+ * Room for need elements of elem bytes in *buf (capacity *cap, doubled as
+ * needed). Returns 0 or -ENOMEM, reported naming the file.
+ */
+int feed_grow(struct feed_reader *rd, void **buf, size_t *cap, size_t need, size_t elem);
+
+/*
+ * Wire names back to back, for the formats that keep their entries until
+ * the end of the file: a few bytes a name where a struct xdpdns_name takes
+ * hundreds, so a zone of a million records stays small.
+ */
+struct feed_names {
+	__u8 *wire;
+	size_t len, cap;
+};
+
+/* Keep name's wire bytes; *off gets where. Returns 0 or -ENOMEM, reported. */
+int feed_names_keep(struct feed_reader *rd, struct feed_names *a, const struct xdpdns_name *name,
+		    __u32 *off);
+
+/* feed_emit() for a kept name. */
+int feed_names_emit(struct feed_reader *rd, const struct feed_names *a, __u32 off, __u8 len,
+		    __u8 kind, __u8 action, unsigned long line);
+
 /* AdBlock: one line, and what the rules of the whole file give at its end. */
 int feed_adblock_line(struct feed_reader *rd, char *line);
 int feed_adblock_finish(struct feed_reader *rd);

@@ -20,6 +20,7 @@
 
 #include "feed_parse.h"
 #include "log.h"
+#include "store.h"
 
 #define FEED_WARN_MAX	10		/* bad lines shown per file */
 #define FEED_BUF_SIZE	(1 << 16)	/* stdio buffer: 64 reads for 4 MB */
@@ -296,6 +297,47 @@ static int address_kind(const char *tok)
 	return -1;
 }
 
+int feed_grow(struct feed_reader *rd, void **buf, size_t *cap, size_t need, size_t elem)
+{
+	size_t n = *cap ? *cap : 16;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	p = realloc(*buf, n * elem);
+	if (!p) {
+		pr_err("cannot read '%s': %s\n", rd->path, strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	*buf = p;
+	*cap = n;
+	return 0;
+}
+
+int feed_names_keep(struct feed_reader *rd, struct feed_names *a, const struct xdpdns_name *name,
+		    __u32 *off)
+{
+	int err = feed_grow(rd, (void **)&a->wire, &a->cap, a->len + name->len, 1);
+
+	if (err)
+		return err;
+	memcpy(a->wire + a->len, name->wire, name->len);
+	*off = a->len;
+	a->len += name->len;
+	return 0;
+}
+
+int feed_names_emit(struct feed_reader *rd, const struct feed_names *a, __u32 off, __u8 len,
+		    __u8 kind, __u8 action, unsigned long line)
+{
+	struct xdpdns_name name;
+
+	xdpdns_name_from_wire(a->wire + off, len, &name);
+	return feed_emit(rd, &name, kind, action, line);
+}
+
 /*
  * An address in a list of names (some regulators' lists hold a few) asks
  * for blocking traffic to it, which a DNS filter cannot do; a rule for a
@@ -348,25 +390,6 @@ static bool is_local_name(const char *tok)
 	return false;
 }
 
-/* Room for name n (0-based) of the current line in rd->names. */
-static int names_reserve(struct feed_reader *rd, size_t n)
-{
-	struct xdpdns_name *names;
-	size_t cap;
-
-	if (n < rd->names_cap)
-		return 0;
-	cap = rd->names_cap ? rd->names_cap * 2 : 16;
-	names = realloc(rd->names, cap * sizeof(*names));
-	if (!names) {
-		pr_err("cannot read '%s': %s\n", rd->path, strerror(ENOMEM));
-		return -ENOMEM;
-	}
-	rd->names = names;
-	rd->names_cap = cap;
-	return 0;
-}
-
 /*
  * Every name of the line is parsed before any is handed on, so a bad
  * name anywhere leaves the whole line out.
@@ -391,7 +414,7 @@ static int hosts_line(struct feed_reader *rd, char *addr, char *rest)
 		tokens++;
 		if (is_local_name(tok))
 			continue;
-		err = names_reserve(rd, n);
+		err = feed_grow(rd, (void **)&rd->names, &rd->names_cap, n + 1, sizeof(*rd->names));
 		if (err)
 			return err;
 		if (feed_parse_name(rd, tok, false, &rd->names[n], &wildcard, &why))

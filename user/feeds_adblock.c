@@ -45,8 +45,9 @@ enum rank {
 };
 
 struct adblock_rule {
-	struct xdpdns_name name;
+	__u32 off;		/* of the owner in adblock_rules.names */
 	unsigned long line;
+	__u8 len;		/* of the owner's wire form */
 	__u8 kind;		/* KIND_SUBTREE or XDPDNS_KIND_EXACT */
 	__u8 rank;		/* enum rank */
 	bool badfilter;		/* cancels the rule it repeats; no rule itself */
@@ -56,6 +57,7 @@ struct adblock_rule {
 struct adblock_rules {
 	struct adblock_rule *v;
 	size_t n, cap;
+	struct feed_names names;
 };
 
 static int skip_as(struct feed_reader *rd, enum xdpdns_adblock_skip why)
@@ -137,36 +139,34 @@ static char *strip_anchors(char *p, __u8 *kind)
 	return p;
 }
 
-static int rules_add(struct feed_reader *rd, const struct adblock_rule *r)
+static int rules_add(struct feed_reader *rd, struct adblock_rule *r,
+		     const struct xdpdns_name *name)
 {
 	struct adblock_rules *rs = rd->adblock;
+	int err;
 
 	if (!rs) {
 		rs = rd->adblock = calloc(1, sizeof(*rs));
-		if (!rs)
-			goto err_nomem;
+		if (!rs) {
+			pr_err("cannot read '%s': %s\n", rd->path, strerror(ENOMEM));
+			return -ENOMEM;
+		}
 	}
-	if (rs->n == rs->cap) {
-		size_t cap = rs->cap ? rs->cap * 2 : 1024;
-		struct adblock_rule *v = realloc(rs->v, cap * sizeof(*v));
-
-		if (!v)
-			goto err_nomem;
-		rs->v = v;
-		rs->cap = cap;
-	}
+	err = feed_grow(rd, (void **)&rs->v, &rs->cap, rs->n + 1, sizeof(*rs->v));
+	if (!err)
+		err = feed_names_keep(rd, &rs->names, name, &r->off);
+	if (err)
+		return err;
+	r->len = name->len;
 	rs->v[rs->n++] = *r;
 	return 0;
-
-err_nomem:
-	pr_err("cannot read '%s': %s\n", rd->path, strerror(ENOMEM));
-	return -ENOMEM;
 }
 
 int feed_adblock_line(struct feed_reader *rd, char *line)
 {
 	struct adblock_rule r = { .line = rd->counts->lines };
 	bool exception, important = false;
+	struct xdpdns_name owner;
 	char *p = feed_skip_space(line), *opts, *name;
 	const char *why = NULL;
 	bool wildcard;
@@ -195,29 +195,30 @@ int feed_adblock_line(struct feed_reader *rd, char *line)
 		return skip_as(rd, XDPDNS_AB_PATTERN);
 	if (!*name)
 		return feed_line_bad(rd, "no name in the rule");
-	if (feed_parse_name(rd, name, false, &r.name, &wildcard, &why))
+	if (feed_parse_name(rd, name, false, &owner, &wildcard, &why))
 		return feed_name_bad(rd, name, why);
 
 	if (exception)
 		r.rank = important ? RANK_IMPORTANT_EXCEPTION : RANK_EXCEPTION;
 	else
 		r.rank = important ? RANK_IMPORTANT : RANK_BLOCK;
-	return rules_add(rd, &r);
+	return rules_add(rd, &r, &owner);
 }
 
-static int owner_cmp(const struct adblock_rule *r, const __u8 *wire, __u8 len)
+static int owner_cmp(const __u8 *names, const struct adblock_rule *r, const __u8 *wire,
+		     __u8 len)
 {
-	if (r->name.len != len)
-		return r->name.len < len ? -1 : 1;
-	return memcmp(r->name.wire, wire, len);
+	if (r->len != len)
+		return r->len < len ? -1 : 1;
+	return memcmp(names + r->off, wire, len);
 }
 
-static int by_owner(const void *a, const void *b)
+static int by_owner(const void *a, const void *b, void *names)
 {
 	const struct adblock_rule *ra = *(const struct adblock_rule *const *)a;
 	const struct adblock_rule *rb = *(const struct adblock_rule *const *)b;
 
-	return owner_cmp(ra, rb->name.wire, rb->name.len);
+	return owner_cmp(names, ra, (const __u8 *)names + rb->off, rb->len);
 }
 
 static int by_rank_then_line(const void *a, const void *b)
@@ -230,16 +231,22 @@ static int by_rank_then_line(const void *a, const void *b)
 	return ra->line < rb->line ? -1 : ra->line > rb->line;
 }
 
-/* The first of the rules sorted by owner whose owner is wire, or n. */
-static size_t owner_first(struct adblock_rule *const *by, size_t n, const __u8 *wire,
-			  __u8 len)
+/* The rules sorted by owner, and the owners' wire bytes. */
+struct owner_index {
+	struct adblock_rule **v;
+	size_t n;
+	const __u8 *names;
+};
+
+/* The first of the rules whose owner is wire, or n. */
+static size_t owner_first(const struct owner_index *by, const __u8 *wire, __u8 len)
 {
-	size_t lo = 0, hi = n;
+	size_t lo = 0, hi = by->n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (owner_cmp(by[mid], wire, len) < 0)
+		if (owner_cmp(by->names, by->v[mid], wire, len) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -263,19 +270,19 @@ static bool cancels(const struct adblock_rule *s, const struct adblock_rule *r)
 /*
  * Whether another rule at r's owner or above it makes r useless. With
  * badfilter, a cancelling rule at the owner; else a live rule of a higher
- * rank that covers r.
+ * rank that covers r. The owner's suffixes are its ancestors.
  */
-static bool dropped_by(struct adblock_rule *const *by, size_t n,
-		       const struct adblock_rule *r, bool badfilter)
+static bool dropped_by(const struct owner_index *by, const struct adblock_rule *r, bool badfilter)
 {
-	for (int i = 0; i < (badfilter ? 1 : r->name.labels); i++) {
-		int off = r->name.label_off[i];
-		const __u8 *wire = r->name.wire + off;
-		__u8 len = r->name.len - off;
+	const __u8 *owner = by->names + r->off;
 
-		for (size_t j = owner_first(by, n, wire, len);
-		     j < n && !owner_cmp(by[j], wire, len); j++) {
-			const struct adblock_rule *s = by[j];
+	for (int i = 0; owner[i] && (!badfilter || !i); i += owner[i] + 1) {
+		const __u8 *wire = owner + i;
+		__u8 len = r->len - i;
+
+		for (size_t j = owner_first(by, wire, len);
+		     j < by->n && !owner_cmp(by->names, by->v[j], wire, len); j++) {
+			const struct adblock_rule *s = by->v[j];
 
 			if (badfilter ? cancels(s, r) :
 			    !s->badfilter && !s->dropped && s->rank > r->rank && covers(s, r, !i))
@@ -285,24 +292,24 @@ static bool dropped_by(struct adblock_rule *const *by, size_t n,
 	return false;
 }
 
-static void drop_rules(struct feed_reader *rd, struct adblock_rule **by, size_t n)
+static void drop_rules(struct feed_reader *rd, const struct owner_index *by)
 {
 	/* Cancelled rules first: they must not cover anything. */
 	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < n; i++) {
-			struct adblock_rule *r = by[i];
+		for (size_t i = 0; i < by->n; i++) {
+			struct adblock_rule *r = by->v[i];
 
-			if (r->badfilter || r->dropped || !dropped_by(by, n, r, !pass))
+			if (r->badfilter || r->dropped || !dropped_by(by, r, !pass))
 				continue;
 			r->dropped = true;
 			skip_as(rd, XDPDNS_AB_OVERRIDDEN);
 		}
 }
 
-static int emit_rules(struct feed_reader *rd, struct adblock_rule **by, size_t n)
+static int emit_rules(struct feed_reader *rd, const struct owner_index *by)
 {
-	for (size_t i = 0; i < n; i++) {
-		const struct adblock_rule *r = by[i];
+	for (size_t i = 0; i < by->n; i++) {
+		const struct adblock_rule *r = by->v[i];
 		__u8 action = r->rank == RANK_EXCEPTION || r->rank == RANK_IMPORTANT_EXCEPTION ?
 			      XDPDNS_ACT_ALLOW : XDPDNS_ACT_PASS;
 		int err;
@@ -313,7 +320,8 @@ static int emit_rules(struct feed_reader *rd, struct adblock_rule **by, size_t n
 		}
 		if (r->dropped)
 			continue;
-		err = feed_emit(rd, &r->name, r->kind, action, r->line);
+		err = feed_names_emit(rd, &rd->adblock->names, r->off, r->len, r->kind, action,
+				      r->line);
 		if (err)
 			return err;
 	}
@@ -323,24 +331,26 @@ static int emit_rules(struct feed_reader *rd, struct adblock_rule **by, size_t n
 int feed_adblock_finish(struct feed_reader *rd)
 {
 	struct adblock_rules *rs = rd->adblock;
-	struct adblock_rule **by;
+	struct owner_index by;
 	int err;
 
 	if (!rs || !rs->n)
 		return 0;
-	by = malloc(rs->n * sizeof(*by));
-	if (!by) {
+	by.n = rs->n;
+	by.names = rs->names.wire;
+	by.v = malloc(rs->n * sizeof(*by.v));
+	if (!by.v) {
 		pr_err("cannot read '%s': %s\n", rd->path, strerror(ENOMEM));
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < rs->n; i++)
-		by[i] = &rs->v[i];
+		by.v[i] = &rs->v[i];
 
-	qsort(by, rs->n, sizeof(*by), by_owner);
-	drop_rules(rd, by, rs->n);
-	qsort(by, rs->n, sizeof(*by), by_rank_then_line);
-	err = emit_rules(rd, by, rs->n);
-	free(by);
+	qsort_r(by.v, by.n, sizeof(*by.v), by_owner, rs->names.wire);
+	drop_rules(rd, &by);
+	qsort(by.v, by.n, sizeof(*by.v), by_rank_then_line);
+	err = emit_rules(rd, &by);
+	free(by.v);
 	return err;
 }
 
@@ -348,6 +358,7 @@ void feed_adblock_free(struct feed_reader *rd)
 {
 	if (!rd->adblock)
 		return;
+	free(rd->adblock->names.wire);
 	free(rd->adblock->v);
 	free(rd->adblock);
 	rd->adblock = NULL;

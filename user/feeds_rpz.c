@@ -34,12 +34,14 @@
 
 #include "feed_parse.h"
 #include "log.h"
+#include "store.h"
 
 #define LEFT_NONE	(-1)
 
 struct rpz_rec {
-	struct xdpdns_name name;	/* the trigger, "*." taken off */
+	__u32 off;			/* of the trigger, "*." taken off, in names */
 	unsigned long line;
+	__u8 len;			/* of the trigger's wire form */
 	bool wildcard;
 	bool cname;			/* a CNAME: the one record of its owner */
 	__u8 action;			/* what it asks, if enforceable */
@@ -50,6 +52,7 @@ struct rpz_zone {
 	ldns_rdf *apex;
 	struct rpz_rec *v;
 	size_t n, cap;
+	struct feed_names names;
 };
 
 /* The labels an RPZ trigger ends in (just above the apex) when it is not a name. */
@@ -148,19 +151,16 @@ static int trigger_text(const __u8 *wire, size_t len, char *text, int *last_off)
 	return 0;
 }
 
-static int zone_add(struct feed_reader *rd, struct rpz_zone *z, const struct rpz_rec *rec)
+static int zone_add(struct feed_reader *rd, struct rpz_zone *z, struct rpz_rec *rec,
+		    const struct xdpdns_name *name)
 {
-	if (z->n == z->cap) {
-		size_t cap = z->cap ? z->cap * 2 : 1024;
-		struct rpz_rec *v = realloc(z->v, cap * sizeof(*v));
+	int err = feed_grow(rd, (void **)&z->v, &z->cap, z->n + 1, sizeof(*z->v));
 
-		if (!v) {
-			pr_err("cannot read '%s': %s\n", rd->path, strerror(ENOMEM));
-			return -ENOMEM;
-		}
-		z->v = v;
-		z->cap = cap;
-	}
+	if (!err)
+		err = feed_names_keep(rd, &z->names, name, &rec->off);
+	if (err)
+		return err;
+	rec->len = name->len;
 	z->v[z->n++] = *rec;
 	return 0;
 }
@@ -203,6 +203,7 @@ static int zone_record(struct feed_reader *rd, struct rpz_zone *z, ldns_rr *rr,
 	ldns_rdf *owner = ldns_rr_owner(rr);
 	char text[XDPDNS_NAME_TEXT_MAX];
 	struct rpz_rec rec = { .line = rd->counts->lines };
+	struct xdpdns_name name;
 	const char *why = NULL;
 	__u8 trigger[XDPDNS_NAME_MAX];
 	size_t len;
@@ -229,25 +230,29 @@ static int zone_record(struct feed_reader *rd, struct rpz_zone *z, ldns_rr *rr,
 		return feed_line_bad(rd, "bad trigger: a '.' inside a label");
 	if (!strcmp(text, "*"))
 		return feed_line_bad(rd, "trigger '*' at the zone apex would cover every name");
-	if (feed_parse_name(rd, text, true, &rec.name, &rec.wildcard, &why))
+	if (feed_parse_name(rd, text, true, &name, &rec.wildcard, &why))
 		return feed_name_bad(rd, text, why);
 
 	rec.left = special_trigger(trigger + last + 1, trigger[last]);
 	if (rec.left == LEFT_NONE)
 		classify(&rec, rr, trigger, len);
-	return zone_add(rd, z, &rec);
+	return zone_add(rd, z, &rec, &name);
 }
 
-static int by_trigger_then_line(const void *a, const void *b)
+static int trigger_cmp(const struct rpz_rec *a, const struct rpz_rec *b, const __u8 *names)
+{
+	if (a->wildcard != b->wildcard)
+		return a->wildcard ? 1 : -1;
+	if (a->len != b->len)
+		return a->len < b->len ? -1 : 1;
+	return memcmp(names + a->off, names + b->off, a->len);
+}
+
+static int by_trigger_then_line(const void *a, const void *b, void *names)
 {
 	const struct rpz_rec *ra = a, *rb = b;
-	int c;
+	int c = trigger_cmp(ra, rb, names);
 
-	if (ra->wildcard != rb->wildcard)
-		return ra->wildcard ? 1 : -1;
-	if (ra->name.len != rb->name.len)
-		return ra->name.len < rb->name.len ? -1 : 1;
-	c = memcmp(ra->name.wire, rb->name.wire, ra->name.len);
 	if (c)
 		return c;
 	return ra->line < rb->line ? -1 : ra->line > rb->line;
@@ -261,12 +266,6 @@ static int by_line(const void *a, const void *b)
 	return ra->line < rb->line ? -1 : ra->line > rb->line;
 }
 
-static bool same_trigger(const struct rpz_rec *a, const struct rpz_rec *b)
-{
-	return a->wildcard == b->wildcard && a->name.len == b->name.len &&
-	       !memcmp(a->name.wire, b->name.wire, a->name.len);
-}
-
 static bool same_ask(const struct rpz_rec *a, const struct rpz_rec *b)
 {
 	return a->cname == b->cname && a->action == b->action && a->left == b->left;
@@ -277,14 +276,17 @@ static bool same_ask(const struct rpz_rec *a, const struct rpz_rec *b)
  * record wins a conflict (as Unbound keeps it); a CNAME beside other data
  * is a conflict. Returns the record to make a rule of, or NULL.
  */
-static struct rpz_rec *decide(struct feed_reader *rd, struct rpz_rec *g, size_t n)
+static struct rpz_rec *decide(struct feed_reader *rd, const struct rpz_zone *z,
+			      struct rpz_rec *g, size_t n)
 {
 	char text[XDPDNS_NAME_TEXT_MAX];
 	bool unenforceable = g[0].left != LEFT_NONE;
+	struct xdpdns_name name;
 
 	for (size_t i = 1; i < n; i++) {
 		if ((g[i].cname || g[0].cname) && !same_ask(&g[i], &g[0])) {
-			xdpdns_name_format(&g[0].name, text, sizeof(text));
+			xdpdns_name_from_wire(z->names.wire + g[0].off, g[0].len, &name);
+			xdpdns_name_format(&name, text, sizeof(text));
 			feed_bad_at(rd, g[i].line, "conflicting record for '%s%s': the one of "
 				    "line %lu is kept", g[0].wildcard ? "*." : "", text,
 				    g[0].line);
@@ -300,12 +302,14 @@ static struct rpz_rec *decide(struct feed_reader *rd, struct rpz_rec *g, size_t 
 	return NULL;
 }
 
-static int emit_rules(struct feed_reader *rd, struct rpz_rec **out, size_t n)
+static int emit_rules(struct feed_reader *rd, const struct rpz_zone *z, struct rpz_rec **out,
+		      size_t n)
 {
 	qsort(out, n, sizeof(*out), by_line);
 	for (size_t i = 0; i < n; i++) {
 		__u8 kind = out[i]->wildcard ? XDPDNS_KIND_BELOW : XDPDNS_KIND_EXACT;
-		int err = feed_emit(rd, &out[i]->name, kind, out[i]->action, out[i]->line);
+		int err = feed_names_emit(rd, &z->names, out[i]->off, out[i]->len, kind,
+					  out[i]->action, out[i]->line);
 
 		if (err)
 			return err;
@@ -346,17 +350,17 @@ static int zone_finish(struct feed_reader *rd, struct rpz_zone *z)
 		pr_err("cannot read '%s': %s\n", rd->path, strerror(ENOMEM));
 		return -ENOMEM;
 	}
-	qsort(z->v, z->n, sizeof(*z->v), by_trigger_then_line);
+	qsort_r(z->v, z->n, sizeof(*z->v), by_trigger_then_line, z->names.wire);
 	for (size_t i = 0, j; i < z->n; i = j) {
 		struct rpz_rec *keep;
 
-		for (j = i + 1; j < z->n && same_trigger(&z->v[i], &z->v[j]); j++)
+		for (j = i + 1; j < z->n && !trigger_cmp(&z->v[i], &z->v[j], z->names.wire); j++)
 			;
-		keep = decide(rd, &z->v[i], j - i);
+		keep = decide(rd, z, &z->v[i], j - i);
 		if (keep)
 			out[nout++] = keep;
 	}
-	err = emit_rules(rd, out, nout);
+	err = emit_rules(rd, z, out, nout);
 	free(out);
 	report_left(rd);
 	return err;
@@ -419,6 +423,7 @@ int feed_rpz_read(struct feed_reader *rd, FILE *f)
 	ldns_rdf_deep_free(origin);
 	ldns_rdf_deep_free(prev);
 	ldns_rdf_deep_free(z.apex);
+	free(z.names.wire);
 	free(z.v);
 	return err;
 }
