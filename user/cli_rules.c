@@ -274,9 +274,10 @@ static int run_load(const struct cli_args *a)
 			pr_err("feed '%s' not changed: its stored rules stay live\n", o.feed);
 		return EXIT_FAIL;
 	}
-	pr_info("%s: %lu names (%s format; %lu lines skipped, %lu bad) read in %.1f ms\n",
+	pr_info("%s: %lu names (%s format; %lu %s skipped, %lu bad) read in %.1f ms\n",
 		o.spec.path, res.counts.names, xdpdns_format_name(res.detected),
-		res.counts.skipped, res.counts.bad, res.read_ms);
+		res.counts.skipped, res.detected == XDPDNS_FMT_RPZ ? "records" : "lines",
+		res.counts.bad, res.read_ms);
 	report_skips(&o.spec, &res.counts);
 
 	err = xdpdns_state_open(&st, a->state_dir, true);
