@@ -299,21 +299,10 @@ static int address_kind(const char *tok)
 
 int feed_grow(struct feed_reader *rd, void **buf, size_t *cap, size_t need, size_t elem)
 {
-	size_t n = *cap ? *cap : 16;
-	void *p;
-
-	if (need <= *cap)
+	if (!xdpdns_buf_grow(buf, cap, need, elem))
 		return 0;
-	while (n < need)
-		n *= 2;
-	p = realloc(*buf, n * elem);
-	if (!p) {
-		pr_err("cannot read '%s': %s\n", rd->path, strerror(ENOMEM));
-		return -ENOMEM;
-	}
-	*buf = p;
-	*cap = n;
-	return 0;
+	pr_err("cannot read '%s': %s\n", rd->path, strerror(ENOMEM));
+	return -ENOMEM;
 }
 
 int feed_names_keep(struct feed_reader *rd, struct feed_names *a, const struct xdpdns_name *name,
