@@ -750,7 +750,7 @@ static void test_nul_byte_makes_a_bad_line(void **state)
 	run_free(&r);
 }
 
-/* Before a comment or an address, where libidn2 would not drop it. */
+/* Before a comment, an address or an owner, where libidn2 would not drop it. */
 static void test_utf8_bom_is_ignored(void **state)
 {
 	static const char *const want[] = { "first.example" };
@@ -764,6 +764,17 @@ static void test_utf8_bom_is_ignored(void **state)
 	read_text("\xef\xbb\xbf" "0.0.0.0 first.example\n", XDPDNS_FMT_AUTO, &r);
 	assert_int_equal(r.detected, XDPDNS_FMT_HOSTS);
 	assert_counts(&r, 1, 1, 0, 0);
+	assert_names(&r, want, 1);
+	run_free(&r);
+
+	read_text("\xef\xbb\xbf" "first.example. CNAME .\n", XDPDNS_FMT_AUTO, &r);
+	assert_int_equal(r.detected, XDPDNS_FMT_RPZ);
+	assert_counts(&r, 1, 1, 0, 0);
+	assert_names(&r, want, 1);
+	run_free(&r);
+
+	read_text("\xef\xbb\xbf" "||first.example^\n", XDPDNS_FMT_AUTO, &r);
+	assert_int_equal(r.detected, XDPDNS_FMT_ADBLOCK);
 	assert_names(&r, want, 1);
 	run_free(&r);
 }

@@ -410,6 +410,15 @@ static int zone_step(struct feed_reader *rd, struct rpz_zone *z, ldns_status st,
 	}
 }
 
+/* A UTF-8 byte order mark, as some editors write, would be read as an owner. */
+static void skip_bom(FILE *f)
+{
+	char bom[3];
+
+	if (fread(bom, 1, 3, f) != 3 || memcmp(bom, "\xef\xbb\xbf", 3))
+		rewind(f);
+}
+
 int feed_rpz_read(struct feed_reader *rd, FILE *f)
 {
 	ldns_rdf *origin = ldns_dname_new_frm_str("."), *prev = NULL;
@@ -420,6 +429,7 @@ int feed_rpz_read(struct feed_reader *rd, FILE *f)
 	if (!origin)
 		return -ENOMEM;
 	mallopt(M_TRIM_THRESHOLD, RPZ_TRIM_THRESHOLD);
+	skip_bom(f);
 	while (!err && !feof(f)) {
 		ldns_rr *rr = NULL;
 		ldns_status st = ldns_rr_new_frm_fp_l(&rr, f, &ttl, &origin, &prev, &line);
