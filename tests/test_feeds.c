@@ -1401,7 +1401,7 @@ static void test_rpz_bad_records(void **state)
 	assert_warning(&r, 4, "$INCLUDE is not followed (load the included file as a feed "
 		       "of its own)");
 	assert_warning(&r, 5, "bad record: syntax error, could not parse the RR");
-	assert_warning(&r, 7, "bad trigger: a '.' inside a label");
+	assert_warning(&r, 7, "bad trigger: a '.' or a NUL byte inside a label");
 	run_free(&r);
 }
 

@@ -129,7 +129,9 @@ static void classify(struct rpz_rec *rec, ldns_rr *rr, const __u8 *trigger, size
 	ldns_rr_type type = ldns_rr_get_type(rr);
 
 	rec->left = LEFT_NONE;
-	if (type == LDNS_RR_TYPE_CNAME) {
+	if (!ldns_rr_rd_count(rr)) {
+		rec->left = XDPDNS_RPZ_LEFT_LOCAL;	/* no data to judge */
+	} else if (type == LDNS_RR_TYPE_CNAME) {
 		cname_action(rec, ldns_rr_rdf(rr, 0), trigger, len);
 	} else if ((type == LDNS_RR_TYPE_A || type == LDNS_RR_TYPE_AAAA) &&
 		   all_zero(ldns_rr_rdf(rr, 0))) {
@@ -141,8 +143,9 @@ static void classify(struct rpz_rec *rec, ldns_rr *rr, const __u8 *trigger, size
 
 /*
  * The trigger of an owner below the apex in presentation form, the labels
- * as they are: a '.' inside a label (written "\.") makes it bad, anything
- * else is judged by feed_parse_name() as in every other format.
+ * as they are: a '.' or a NUL inside a label (written "\." or "\000")
+ * makes it bad, anything else is judged by feed_parse_name() as in every
+ * other format.
  */
 static int trigger_text(const __u8 *wire, size_t len, char *text, int *last_off)
 {
@@ -237,7 +240,7 @@ static int zone_record(struct feed_reader *rd, struct rpz_zone *z, ldns_rr *rr,
 	memcpy(trigger, ldns_rdf_data(owner), len - 1);
 	trigger[len - 1] = 0;
 	if (trigger_text(trigger, len, text, &last))
-		return feed_line_bad(rd, "bad trigger: a '.' inside a label");
+		return feed_line_bad(rd, "bad trigger: a '.' or a NUL byte inside a label");
 	if (!strcmp(text, "*"))
 		return feed_line_bad(rd, "trigger '*' at the zone apex would cover every name");
 	if (feed_parse_name(rd, text, true, &name, &rec.wildcard, &why))
