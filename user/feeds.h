@@ -65,7 +65,7 @@ const char *xdpdns_rpz_left_name(enum xdpdns_rpz_left why);
 struct xdpdns_feed_counts {
 	unsigned long lines;	/* lines read */
 	unsigned long names;	/* names handed to the callback */
-	unsigned long skipped;	/* blank, comment, local or non-blocking lines */
+	unsigned long skipped;	/* blank, comment, local, non-blocking or unusable */
 	unsigned long bad;	/* lines reported as bad and skipped */
 	unsigned long allows;	/* of names, those with an allow action of their own */
 	unsigned long adblock[XDPDNS_AB_SKIP_MAX];	/* of skipped, by reason */
