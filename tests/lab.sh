@@ -138,6 +138,27 @@ lab_xdpdns_env() {
 	export LIBXDP_BPFFS=$LAB_DIR/bpffs
 }
 
+# kdig from the client host, bounded: one try of one second. Sets $out
+# (checks.sh shows it when a check fails).
+ask() {
+	server=$1
+	shift
+	out=$(lab_cli kdig @"$server" +time=1 +retry=0 "$@" 2>&1)
+}
+
+# The answer in $out came from the program: RCODE, the question echoed, no
+# aa (the lab's Unbound answers only from local data, with aa set).
+from_filter() {
+	rcode=$1 qname=$2
+	has "$out" "status: $rcode" && has "$out" ";; ${qname//./\\.}\.[[:space:]]+IN" &&
+		! has "$out" "Flags: qr aa"
+}
+
+# The answer in $out came from Unbound: aa set and the address of its data.
+from_unbound() {
+	has "$out" "status: NOERROR" && has "$out" "Flags: qr aa" && has "$out" "$1"
+}
+
 lab_down() {
 	for pid in $LAB_PIDS; do
 		kill "$pid" 2>/dev/null

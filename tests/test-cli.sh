@@ -31,25 +31,6 @@ LAB_EXTRA_ADDRS=$LAB_RES4_2
 
 trap lab_down EXIT
 
-# kdig from the client host, bounded: one try of one second. Sets $out.
-ask() {
-	server=$1
-	shift
-	out=$(lab_cli kdig @"$server" +time=1 +retry=0 "$@" 2>&1)
-}
-
-# The answer in $out came from the program: RCODE, the question echoed, no aa.
-from_filter() {
-	rcode=$1 qname=$2
-	has "$out" "status: $rcode" && has "$out" ";; ${qname//./\\.}\.[[:space:]]+IN" &&
-		! has "$out" "Flags: qr aa"
-}
-
-# The answer in $out came from Unbound: aa set and the address of its data.
-from_unbound() {
-	has "$out" "status: NOERROR" && has "$out" "Flags: qr aa" && has "$out" "$1"
-}
-
 x() { "$X" "$@"; }
 x_res() { lab_res "$X" "$@"; }
 
@@ -371,7 +352,7 @@ test_errors() {
 	exit_is 2 x block ok.test --action frob
 	exit_is 2 x block ok.test --ede 99
 	exit_is 2 x attach "$LAB_IF_RES" --mode turbo
-	exit_is 2 x load "$HOSTS" --format rpz
+	exit_is 2 x load "$HOSTS" --format bind
 	exit_is 1 x attach nosuchif0
 	exit_is 1 x unblock never-blocked.test
 	exit_is 1 x list --feed no-such-feed

@@ -29,6 +29,14 @@
 #define SMARTTV		FEEDS_DIR "/domains/perflyst_SmartTV.txt"
 #define SCAM_HOSTS	FEEDS_DIR "/hosts/blocklistproject_scam.txt"
 #define STEVENBLACK	FEEDS_DIR "/hosts/stevenblack_hosts.txt"
+#define SCAM_ADBLOCK	FEEDS_DIR "/adblock/blocklistproject_scam-ags.txt"
+#define CTI_ADBLOCK	FEEDS_DIR "/adblock/dnsbunker_cti_adblock.txt"
+#define SMARTTV_AGH	FEEDS_DIR "/adblock/perflyst_SmartTV-AGH.txt"
+#define CTI_RPZ		FEEDS_DIR "/rpz/dnsbunker_cti_rpz.txt"
+#define MFCR_TXT	FEEDS_DIR "/regulatory/cz-mfcr_blacklist.txt"
+#define MFCR_CSV	FEEDS_DIR "/regulatory/cz-mfcr_v70.csv"
+#define CONSOB		FEEDS_DIR "/regulatory/it-consob_2024020200.txt"
+#define REFILTER	FEEDS_DIR "/regulatory/ru-refilter_domains_all.lst"
 #define STOP_CODE	42			/* what the stopping callback returns */
 
 #define L10		"abcdefghij"
@@ -41,15 +49,15 @@ struct run {
 	int err;
 	struct xdpdns_feed_counts counts;
 	enum xdpdns_format detected;
-	char **names;			/* presentation form, "*." before a wildcard */
+	char **names;			/* presentation form, "*." before a below-rule */
 	unsigned long *lines;		/* the line of each name */
+	__u8 *kinds, *actions;		/* of each entry, 0 when left to the feed */
 	size_t n, cap;
 	size_t stop_at;			/* return STOP_CODE on this name (1-based) */
 	char *warnings;			/* everything written to stderr */
 };
 
-static int collect(const struct xdpdns_name *name, bool wildcard, unsigned long line,
-		   void *arg)
+static int collect(const struct xdpdns_feed_entry *e, void *arg)
 {
 	char text[XDPDNS_NAME_TEXT_MAX];
 	struct run *r = arg;
@@ -58,17 +66,20 @@ static int collect(const struct xdpdns_name *name, bool wildcard, unsigned long 
 		r->cap = r->cap ? r->cap * 2 : 1024;
 		r->names = realloc(r->names, r->cap * sizeof(*r->names));
 		r->lines = realloc(r->lines, r->cap * sizeof(*r->lines));
-		assert_non_null(r->names);
-		assert_non_null(r->lines);
+		r->kinds = realloc(r->kinds, r->cap);
+		r->actions = realloc(r->actions, r->cap);
+		assert_true(r->names && r->lines && r->kinds && r->actions);
 	}
-	xdpdns_name_format(name, text, sizeof(text));
-	assert_int_not_equal(asprintf(&r->names[r->n], "%s%s", wildcard ? "*." : "", text), -1);
-	r->lines[r->n] = line;
+	xdpdns_name_format(e->name, text, sizeof(text));
+	assert_int_not_equal(asprintf(&r->names[r->n], "%s%s",
+				      e->kind == XDPDNS_KIND_BELOW ? "*." : "", text), -1);
+	r->lines[r->n] = e->line;
+	r->kinds[r->n] = e->kind;
+	r->actions[r->n] = e->action;
 	return ++r->n == r->stop_at ? STOP_CODE : 0;
 }
 
-static int ignore(const struct xdpdns_name *name, bool wildcard, unsigned long line,
-		  void *arg)
+static int ignore(const struct xdpdns_feed_entry *e, void *arg)
 {
 	return 0;
 }
@@ -133,6 +144,8 @@ static void run_free(struct run *r)
 		free(r->names[i]);
 	free(r->names);
 	free(r->lines);
+	free(r->kinds);
+	free(r->actions);
 	free(r->warnings);
 	memset(r, 0, sizeof(*r));
 }
@@ -367,6 +380,233 @@ static void test_large_list_reads_the_same_every_time(void **state)
 	print_message("%s: %lu lines in %.1f ms (best of 3)\n", PHISHING, counts.lines, best);
 }
 
+/* Two reads hold the same names in the same order. */
+static void assert_same_names(const struct run *a, const struct run *b)
+{
+	assert_int_equal(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++)
+		assert_string_equal(a->names[i], b->names[i]);
+}
+
+static size_t count_action(const struct run *r, __u8 action)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->n; i++)
+		n += r->actions[i] == action;
+	return n;
+}
+
+static void assert_all_kind(const struct run *r, __u8 kind, __u8 action)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->kinds[i] != kind || r->actions[i] != action)
+			fail_msg("%s: kind %u action %u, want %u %u", r->names[i], r->kinds[i],
+				 r->actions[i], kind, action);
+}
+
+/*
+ * 8540 lines: 12 "!" comments, 1 blank, 8527 "||name^" lines (grep -cE
+ * '^\|\|[A-Za-z0-9._-]+\^$'), the names of the domain version, in order.
+ */
+static void test_scam_adblock_is_the_domain_list_as_subtrees(void **state)
+{
+	struct run a = { 0 }, d = { 0 };
+
+	read_real(SCAM_ADBLOCK, XDPDNS_FMT_ADBLOCK, &a);
+	assert_counts(&a, 8540, 8527, 13, 0);
+	assert_all_kind(&a, XDPDNS_KIND_EXACT | XDPDNS_KIND_BELOW, XDPDNS_ACT_PASS);
+	read_real(SCAM_DOMAINS, XDPDNS_FMT_DOMAINS, &d);
+	assert_same_names(&a, &d);
+	run_free(&a);
+	run_free(&d);
+}
+
+/* 6137 lines: "[Adblock Plus 2.0]", 10 "!" comments, 1 blank, 6125 rules. */
+static void test_cti_adblock_is_the_domain_list_as_subtrees(void **state)
+{
+	struct run a = { 0 }, d = { 0 };
+
+	read_real(CTI_ADBLOCK, XDPDNS_FMT_ADBLOCK, &a);
+	assert_counts(&a, 6137, 6125, 12, 0);
+	assert_int_equal(a.lines[0], 13);
+	read_real(DNSBUNKER, XDPDNS_FMT_DOMAINS, &d);
+	assert_same_names(&a, &d);
+	run_free(&a);
+	run_free(&d);
+}
+
+/*
+ * 290 lines (grep -c): 25 blank, 103 "!" comments (commented-out rules
+ * among them), 140 "||name^" (one with " # comment", one mixed case), 4
+ * "|name^", 9 "@@||name^", 4 with "$ctag", 3 with "*" in a label, 2
+ * "||name." without "^". No block lies at or below an exception.
+ */
+static void test_smarttv_adblock_rules_exceptions_and_skips(void **state)
+{
+	struct run r = { 0 };
+
+	read_real(SMARTTV_AGH, XDPDNS_FMT_ADBLOCK, &r);
+	assert_counts(&r, 290, 153, 137, 0);
+	assert_int_equal(r.counts.allows, 9);
+	assert_int_equal(count_action(&r, XDPDNS_ACT_ALLOW), 9);
+	assert_int_equal(r.counts.adblock[XDPDNS_AB_MODIFIER], 4);
+	assert_int_equal(r.counts.adblock[XDPDNS_AB_PATTERN], 5);
+	assert_int_equal(r.counts.adblock[XDPDNS_AB_COSMETIC], 0);
+	assert_int_equal(r.counts.adblock[XDPDNS_AB_OVERRIDDEN], 0);
+	assert_true(has_name(&r, "coordinator-production-28516768.us-east-1.elb.amazonaws.com"));
+	assert_true(has_name(&r, "api.thetake.com"));
+	assert_true(has_name(&r, "lgtvsdp.com"));
+	assert_false(has_name(&r, "de.ioam.de"));		/* $ctag */
+	assert_false(has_name(&r, "fkp.samsungcloudsolution"));	/* no "^" */
+	assert_false(has_name(&r, "ssm1.internet.sony.tv"));	/* "!||" */
+	for (size_t i = 0; i < r.n; i++) {
+		if (!strcmp(r.names[i], "lgtvsdp.com"))
+			assert_int_equal(r.kinds[i], XDPDNS_KIND_EXACT);
+		if (!strcmp(r.names[i], "hbbtv.zdf.de"))
+			assert_int_equal(r.actions[i], XDPDNS_ACT_ALLOW);
+	}
+	/* Exceptions are the highest rank here: they come last. */
+	assert_int_equal(r.actions[r.n - 1], XDPDNS_ACT_ALLOW);
+	assert_int_equal(r.actions[r.n - 10], XDPDNS_ACT_PASS);
+	run_free(&r);
+}
+
+/*
+ * 12266 lines: $TTL, the SOA (7 lines), the apex NS, 12250 CNAME records,
+ * each name as an apex line and a "*." line (awk '$2 == "CNAME"'), all
+ * "CNAME .". The apex owners are the domain list's names, in order.
+ */
+static void test_cti_rpz_apex_and_wildcard_triggers(void **state)
+{
+	struct run r = { 0 }, d = { 0 };
+
+	read_real(CTI_RPZ, XDPDNS_FMT_RPZ, &r);
+	assert_counts(&r, 12266, 12250, 3, 0);
+	assert_string_equal(r.names[0], "0011pgvip.com");
+	assert_int_equal(r.lines[0], 17);
+	assert_string_equal(r.names[1], "*.0011pgvip.com");
+	assert_int_equal(r.kinds[0], XDPDNS_KIND_EXACT);
+	assert_int_equal(r.kinds[1], XDPDNS_KIND_BELOW);
+	assert_int_equal(count_action(&r, XDPDNS_ACT_NXDOMAIN), 12250);
+
+	read_real(DNSBUNKER, XDPDNS_FMT_DOMAINS, &d);
+	assert_int_equal(r.n, 2 * d.n);
+	for (size_t i = 0; i < d.n; i++) {
+		char wild[XDPDNS_NAME_TEXT_MAX + 2];
+
+		snprintf(wild, sizeof(wild), "*.%s", d.names[i]);
+		assert_string_equal(r.names[2 * i], d.names[i]);
+		assert_string_equal(r.names[2 * i + 1], wild);
+	}
+	run_free(&r);
+	run_free(&d);
+}
+
+/* 894 lines: 173 blank (grep -c '^[[:space:]]*$'), 721 names, one after a tab. */
+static void test_mfcr_blacklist_counts(void **state)
+{
+	struct run r = { 0 };
+
+	read_real(MFCR_TXT, XDPDNS_FMT_DOMAINS, &r);
+	assert_counts(&r, 894, 721, 173, 0);
+	assert_string_equal(r.names[0], "thelotter.com");
+	assert_true(has_name(&r, "nationalcasino.co"));
+	run_free(&r);
+}
+
+/*
+ * 744 CRLF lines in Windows-1250: a header, then 743 rows whose first
+ * field is a name (awk -F';' 'NR > 1 { print $1 }'), one with a blank
+ * after it. 22 rows have a deletion date (third field); the other 721
+ * names are the .txt version's.
+ */
+static void test_mfcr_csv_first_column(void **state)
+{
+	struct run r = { 0 }, t = { 0 };
+	size_t in_txt = 0;
+
+	read_real(MFCR_CSV, XDPDNS_FMT_CSV, &r);
+	assert_counts(&r, 744, 743, 1, 0);
+	assert_string_equal(r.names[0], "1xbet.com");
+	assert_int_equal(r.lines[0], 2);
+	assert_string_equal(r.names[r.n - 1], "iceonecasino.com");
+	assert_true(has_name(&r, "nationalcasino.co"));
+	read_real(MFCR_TXT, XDPDNS_FMT_DOMAINS, &t);
+	for (size_t i = 0; i < t.n; i++)
+		in_txt += has_name(&r, t.names[i]);
+	assert_int_equal(in_txt, 721);
+	run_free(&r);
+	run_free(&t);
+}
+
+/*
+ * 1153 lines: 3 "#" comments, 4 lines of prose with U+00A0 (grep -n
+ * 'sito'), 1146 names, 10 lines with upper case folded (grep -c '[A-Z]').
+ */
+static void test_consob_counts_and_prose_lines(void **state)
+{
+	struct run r = { 0 };
+
+	read_path(CONSOB, XDPDNS_FMT_AUTO, &r);
+	assert_int_equal(r.err, 0);
+	assert_int_equal(r.detected, XDPDNS_FMT_DOMAINS);
+	assert_counts(&r, 1153, 1146, 3, 4);
+	assert_non_null(strstr(r.warnings, CONSOB ":589: bad name 'sito"));
+	assert_non_null(strstr(r.warnings, CONSOB ":592: bad name 'sito"));
+	assert_true(has_name(&r, "worldfxm.com"));
+	assert_true(has_name(&r, "bb360.market"));
+	assert_true(has_name(&r, "trader.secure.redfinstocks.com"));
+	run_free(&r);
+}
+
+/*
+ * 86140 lines, all content: 2480 names in punycode (grep -c 'xn--') and
+ * 7 IPv4 addresses (grep -nE '^[0-9.]+$'), which are bad lines.
+ */
+static void test_refilter_counts_and_addresses(void **state)
+{
+	struct run r = { 0 };
+
+	read_path(REFILTER, XDPDNS_FMT_AUTO, &r);
+	assert_int_equal(r.detected, XDPDNS_FMT_DOMAINS);
+	assert_counts(&r, 86140, 86133, 0, 7);
+	assert_non_null(strstr(r.warnings, REFILTER ":211: '119.59.99.174' is an IP address, "
+			       "not a name\n"));
+	assert_non_null(strstr(r.warnings, REFILTER ":1148: '212.129.24.11' is an IP "
+			       "address"));
+	assert_string_equal(r.names[0], "0.nb-novorossiysk.net");
+	run_free(&r);
+}
+
+/* Every file of ../shared/data/feeds, detected as the format it is in. */
+static void test_auto_detects_every_real_file(void **state)
+{
+	static const struct {
+		const char *path;
+		enum xdpdns_format fmt;
+	} files[] = {
+		{ PHISHING, XDPDNS_FMT_DOMAINS }, { SCAM_DOMAINS, XDPDNS_FMT_DOMAINS },
+		{ DNSBUNKER, XDPDNS_FMT_DOMAINS }, { SMARTTV, XDPDNS_FMT_DOMAINS },
+		{ SCAM_HOSTS, XDPDNS_FMT_HOSTS }, { STEVENBLACK, XDPDNS_FMT_HOSTS },
+		{ SCAM_ADBLOCK, XDPDNS_FMT_ADBLOCK }, { CTI_ADBLOCK, XDPDNS_FMT_ADBLOCK },
+		{ SMARTTV_AGH, XDPDNS_FMT_ADBLOCK }, { CTI_RPZ, XDPDNS_FMT_RPZ },
+		{ MFCR_TXT, XDPDNS_FMT_DOMAINS }, { MFCR_CSV, XDPDNS_FMT_CSV },
+		{ CONSOB, XDPDNS_FMT_DOMAINS }, { REFILTER, XDPDNS_FMT_DOMAINS },
+	};
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		struct run r = { 0 };
+
+		read_path(files[i].path, XDPDNS_FMT_AUTO, &r);
+		assert_int_equal(r.err, 0);
+		if (r.detected != files[i].fmt)
+			fail_msg("%s: detected %s", files[i].path, xdpdns_format_name(r.detected));
+		assert_true(r.counts.names > 0);
+		run_free(&r);
+	}
+}
+
 static void test_domains_comments_blanks_crlf_and_dots(void **state)
 {
 	static const char *const want[] = {
@@ -510,7 +750,7 @@ static void test_nul_byte_makes_a_bad_line(void **state)
 	run_free(&r);
 }
 
-/* Before a comment or an address, where libidn2 would not drop it. */
+/* Before a comment, an address or an owner, where libidn2 would not drop it. */
 static void test_utf8_bom_is_ignored(void **state)
 {
 	static const char *const want[] = { "first.example" };
@@ -524,6 +764,17 @@ static void test_utf8_bom_is_ignored(void **state)
 	read_text("\xef\xbb\xbf" "0.0.0.0 first.example\n", XDPDNS_FMT_AUTO, &r);
 	assert_int_equal(r.detected, XDPDNS_FMT_HOSTS);
 	assert_counts(&r, 1, 1, 0, 0);
+	assert_names(&r, want, 1);
+	run_free(&r);
+
+	read_text("\xef\xbb\xbf" "first.example. CNAME .\n", XDPDNS_FMT_AUTO, &r);
+	assert_int_equal(r.detected, XDPDNS_FMT_RPZ);
+	assert_counts(&r, 1, 1, 0, 0);
+	assert_names(&r, want, 1);
+	run_free(&r);
+
+	read_text("\xef\xbb\xbf" "||first.example^\n", XDPDNS_FMT_AUTO, &r);
+	assert_int_equal(r.detected, XDPDNS_FMT_ADBLOCK);
 	assert_names(&r, want, 1);
 	run_free(&r);
 }
@@ -746,6 +997,414 @@ static void test_explicit_format_is_reported_as_detected(void **state)
 	run_free(&r);
 }
 
+static void test_adblock_rule_forms(void **state)
+{
+	static const char *const want[] = {
+		"sub.example", "exact.example", "bare.example", "pipe.example",
+		"upper.example", "noted.example", "xn--bcher-kva.example", "ok.example",
+		"imp-ok.example",
+	};
+	static const __u8 kinds[] = { 3, 1, 1, 3, 3, 3, 3, 3, 3 };
+	static const __u8 actions[] = {
+		0, 0, 0, 0, 0, 0, 0, XDPDNS_ACT_ALLOW, XDPDNS_ACT_ALLOW,
+	};
+	struct run r = { 0 };
+
+	read_text("[Adblock Plus 2.0]\n"
+		  "! Title: crafted\n"
+		  "# a hosts-style comment\n"
+		  "\n"
+		  "||sub.example^\n"
+		  "|exact.example^\n"
+		  "bare.example\n"
+		  "||pipe.example^|\n"
+		  "||UPPER.Example.^\n"
+		  "||noted.example^ # why\n"
+		  "||bücher.example^\r\n"
+		  "@@||ok.example^\n"
+		  "@@||imp-ok.example^$important\n",
+		  XDPDNS_FMT_AUTO, &r);
+	assert_int_equal(r.detected, XDPDNS_FMT_ADBLOCK);
+	assert_counts(&r, 13, 9, 4, 0);
+	assert_names(&r, want, 9);
+	assert_memory_equal(r.kinds, kinds, 9);
+	assert_memory_equal(r.actions, actions, 9);
+	assert_int_equal(r.counts.allows, 2);
+	assert_int_equal(r.lines[0], 5);
+	assert_string_equal(r.warnings, "");
+	run_free(&r);
+}
+
+/* Every line a DNS blocker cannot take whole is skipped, by reason. */
+static void test_adblock_skips_by_reason(void **state)
+{
+	struct run r = { 0 };
+
+	read_text("example.com##.banner\n"
+		  "##.ad-box\n"
+		  "example.com#@#.ad\n"
+		  "example.com#$#body { color: red }\n"
+		  "example.com#%#//scriptlet('abort')\n"
+		  "example.com$$script[data-ad]\n"
+		  "||ads.example^$third-party\n"
+		  "||ads.example^$dnstype=AAAA\n"
+		  "||ads.example^$client=192.0.2.1\n"
+		  "||ads.example^$important,ctag=tv\n"
+		  "@@||ads.example^$dnsrewrite=1.2.3.4\n"
+		  "/ads[0-9]+\\.example/\n"
+		  "||ads*.example^\n"
+		  "||ads.example/banner.js\n"
+		  "||ads.example\n"
+		  "|ads.example\n"
+		  "ads.example^\n"
+		  "||ads.example:8080^\n"
+		  "||kept.example^\n",
+		  XDPDNS_FMT_ADBLOCK, &r);
+	assert_counts(&r, 19, 1, 18, 0);
+	assert_string_equal(r.names[0], "kept.example");
+	assert_int_equal(r.counts.adblock[XDPDNS_AB_COSMETIC], 6);
+	assert_int_equal(r.counts.adblock[XDPDNS_AB_MODIFIER], 5);
+	assert_int_equal(r.counts.adblock[XDPDNS_AB_PATTERN], 7);
+	assert_string_equal(r.warnings, "");
+	run_free(&r);
+}
+
+static void test_adblock_bad_names_are_reported(void **state)
+{
+	struct run r = { 0 };
+
+	read_text("||a..b^\n||^\n@@||bad_\\name^\n||" L64 ".example^\n||good.example^\n",
+		  XDPDNS_FMT_ADBLOCK, &r);
+	assert_counts(&r, 5, 1, 0, 4);
+	assert_warning(&r, 1, "bad name 'a..b': empty label");
+	assert_warning(&r, 2, "no name in the rule");
+	assert_warning(&r, 3, "bad name 'bad_\\name': '\\' is not allowed in a name");
+	assert_warning(&r, 4, "bad name '" L63 "d...': label longer than 63 bytes");
+	run_free(&r);
+}
+
+/*
+ * AdGuard Home's ranks, kept by leaving out what never decides: an
+ * exception beats a block anywhere under it, an important block beats
+ * an exception, an important exception beats everything. What is left
+ * comes lowest rank first, so the store's "later rule of an owner wins"
+ * gives the exception at a shared owner.
+ */
+static void test_adblock_exceptions_and_important(void **state)
+{
+	static const char *const want[] = {
+		"block.example", "ok.example", "shared.example", "imp.example",
+		"exact.ok.example", "free.imp.example",
+	};
+	static const __u8 actions[] = {
+		0, XDPDNS_ACT_ALLOW, XDPDNS_ACT_ALLOW, 0, 0, XDPDNS_ACT_ALLOW,
+	};
+	struct run r = { 0 };
+
+	read_text("||block.example^\n"			/* 1: kept */
+		  "||ok.example^\n"			/* 2: the exception covers it */
+		  "||sub.ok.example^\n"			/* 3: covered too */
+		  "@@||ok.example^\n"			/* 4: kept */
+		  "||imp.example^$important\n"		/* 5: kept */
+		  "@@||sub.imp.example^\n"		/* 6: the important block covers it */
+		  "@@||free.imp.example^$important\n"	/* 7: kept, beats 5 */
+		  "||exact.ok.example^$important\n"	/* 8: important, beats 4 */
+		  "|shared.example^\n"			/* 9: the exception covers it */
+		  "@@||shared.example^\n",		/* 10: kept */
+		  XDPDNS_FMT_ADBLOCK, &r);
+	assert_counts(&r, 10, 6, 4, 0);
+	assert_int_equal(r.counts.adblock[XDPDNS_AB_OVERRIDDEN], 4);
+	assert_names(&r, want, 6);
+	assert_memory_equal(r.actions, actions, 6);
+	run_free(&r);
+}
+
+/* An exception under a block and an exact exception at a block's owner. */
+static void test_adblock_exception_below_a_block_comes_after_it(void **state)
+{
+	static const char *const want[] = { "tv.example", "tv.example", "api.tv.example" };
+	static const __u8 kinds[] = { 3, 1, 3 };
+	struct run r = { 0 };
+
+	read_text("@@|tv.example^\n@@||api.tv.example^\n||tv.example^\n", XDPDNS_FMT_ADBLOCK, &r);
+	assert_counts(&r, 3, 3, 0, 0);
+	assert_names(&r, want, 3);
+	assert_memory_equal(r.kinds, kinds, 3);
+	assert_int_equal(r.actions[0], XDPDNS_ACT_PASS);
+	assert_int_equal(r.lines[0], 3);
+	run_free(&r);
+}
+
+static void test_adblock_badfilter_cancels_its_rule(void **state)
+{
+	static const char *const want[] = { "other.example", "imp.example" };
+	struct run r = { 0 };
+
+	read_text("||gone.example^\n"
+		  "||gone.example^$badfilter\n"
+		  "||other.example^\n"
+		  "|other.example^$badfilter\n"		/* another rule: no effect */
+		  "||imp.example^$important\n"
+		  "||imp.example^$badfilter\n"		/* not the important one */
+		  "@@||ok.example^\n"
+		  "@@||ok.example^$badfilter\n",
+		  XDPDNS_FMT_ADBLOCK, &r);
+	assert_counts(&r, 8, 2, 6, 0);
+	assert_int_equal(r.counts.adblock[XDPDNS_AB_OVERRIDDEN], 2);
+	assert_names(&r, want, 2);
+	run_free(&r);
+}
+
+static void test_csv_first_field_header_and_quotes(void **state)
+{
+	static const char *const want[] = { "a.example", "b.example", "c.example", "d.example" };
+	struct run r = { 0 };
+
+	read_text("\n"
+		  "\"site\",\"since\"\r\n"
+		  "a.example,2023-01-01\r\n"
+		  "\"B.Example\",2023-01-02\n"
+		  "  c.example  ,x;y\n"
+		  "\n"
+		  ",no name\n"
+		  "192.0.2.1,an address\n"
+		  "bad name,x\n"
+		  "d.example\n",
+		  XDPDNS_FMT_CSV, &r);
+	assert_counts(&r, 10, 4, 3, 3);
+	assert_names(&r, want, 4);
+	assert_warning(&r, 7, "no name in the first field");
+	assert_warning(&r, 8, "'192.0.2.1' is an IP address, not a name");
+	assert_warning(&r, 9, "bad name 'bad name': ' ' is not allowed in a name");
+	run_free(&r);
+
+	read_text("name;note\nx.example;ñ\n", XDPDNS_FMT_AUTO, &r);
+	assert_int_equal(r.detected, XDPDNS_FMT_CSV);
+	assert_counts(&r, 2, 1, 1, 0);
+	run_free(&r);
+
+	read_text("name\tnote\ny.example\tz.example\n", XDPDNS_FMT_CSV, &r);
+	assert_counts(&r, 2, 1, 1, 0);
+	assert_string_equal(r.names[0], "y.example");
+	run_free(&r);
+}
+
+static void test_auto_detects_adblock_rpz_and_csv(void **state)
+{
+	static const struct {
+		const char *text;
+		enum xdpdns_format fmt;
+	} cases[] = {
+		{ "! comment\n||a.example^\n", XDPDNS_FMT_ADBLOCK },
+		{ "[Adblock Plus 2.0]\n", XDPDNS_FMT_ADBLOCK },
+		{ "@@||a.example^\n", XDPDNS_FMT_ADBLOCK },
+		{ "|a.example^\n", XDPDNS_FMT_ADBLOCK },
+		{ "example.com##.ad\n", XDPDNS_FMT_ADBLOCK },
+		{ "; zone\n$TTL 300\n", XDPDNS_FMT_RPZ },
+		{ "$ORIGIN rpz.example.\n", XDPDNS_FMT_RPZ },
+		{ "@ SOA ns. admin. 1 2 3 4 5\n", XDPDNS_FMT_RPZ },
+		{ "a.example CNAME .\n", XDPDNS_FMT_RPZ },
+		{ "a.example 300 IN CNAME .\n", XDPDNS_FMT_RPZ },
+		{ "   IN NS ns.example.\n", XDPDNS_FMT_RPZ },
+		{ "site;date\na.example;1\n", XDPDNS_FMT_CSV },
+		{ "a.example,1\n", XDPDNS_FMT_CSV },
+		{ "# c\na\n", XDPDNS_FMT_DOMAINS },
+		{ "a.example\n", XDPDNS_FMT_DOMAINS },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct run r = { 0 };
+
+		read_text(cases[i].text, XDPDNS_FMT_AUTO, &r);
+		assert_int_equal(r.err, 0);
+		if (r.detected != cases[i].fmt)
+			fail_msg("'%s': detected %s, want %s", cases[i].text,
+				 xdpdns_format_name(r.detected), xdpdns_format_name(cases[i].fmt));
+		run_free(&r);
+	}
+}
+
+#define SOA	"@ SOA ns.example. admin.example. 1 3600 600 86400 300\n"
+
+static void test_rpz_every_action(void **state)
+{
+	static const char *const want[] = {
+		"nx.test", "nodata.test", "drop.test", "pass.test", "tc.test", "old.test",
+		"sink.test", "*.wild.test", "abs.test", "upper.test", "xn--bcher-kva.test",
+	};
+	static const __u8 actions[] = {
+		XDPDNS_ACT_NXDOMAIN, XDPDNS_ACT_NODATA, XDPDNS_ACT_DROP, XDPDNS_ACT_ALLOW,
+		XDPDNS_ACT_TC, XDPDNS_ACT_ALLOW, XDPDNS_ACT_SINKHOLE, XDPDNS_ACT_NXDOMAIN,
+		XDPDNS_ACT_NXDOMAIN, XDPDNS_ACT_NXDOMAIN, XDPDNS_ACT_NXDOMAIN,
+	};
+	static const __u8 kinds[] = { 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1 };
+	struct run r = { 0 };
+
+	read_text("; a crafted policy zone\n"
+		  "$TTL 300\n"
+		  "$ORIGIN rpz.example.\n"
+		  SOA
+		  "  NS ns.example.\n"
+		  "\n"
+		  "nx.test CNAME .\n"
+		  "nodata.test CNAME *.\n"
+		  "drop.test CNAME rpz-drop.\n"
+		  "pass.test 60 IN CNAME rpz-passthru.\n"
+		  "tc.test CNAME rpz-tcp-only.\n"
+		  "old.test CNAME old.test.   ; the old passthru form\n"
+		  "sink.test A 0.0.0.0\n"
+		  "sink.test AAAA ::\n"
+		  "*.wild.test CNAME .\n"
+		  "abs.test.rpz.example. CNAME .\n"
+		  "UPPER.Test CNAME .\n"
+		  "bücher.test CNAME .\n",
+		  XDPDNS_FMT_AUTO, &r);
+	assert_int_equal(r.err, 0);
+	assert_int_equal(r.detected, XDPDNS_FMT_RPZ);
+	assert_counts(&r, 18, 11, 5, 0);
+	assert_names(&r, want, 11);
+	assert_memory_equal(r.actions, actions, 11);
+	assert_memory_equal(r.kinds, kinds, 11);
+	assert_int_equal(r.lines[0], 7);
+	assert_int_equal(r.lines[10], 18);
+	assert_int_equal(r.counts.allows, 2);
+	assert_string_equal(r.warnings, "");
+	run_free(&r);
+}
+
+/* The apex and its wildcard are two triggers, each with its own action. */
+static void test_rpz_apex_and_wildcard_apart(void **state)
+{
+	static const char *const want[] = { "x.test", "*.x.test", "*.w.test" };
+	struct run r = { 0 };
+
+	read_text("x.test. CNAME .\n*.x.test. CNAME rpz-passthru.\n*.w.test. CNAME *.\n",
+		  XDPDNS_FMT_RPZ, &r);
+	assert_counts(&r, 3, 3, 0, 0);
+	assert_names(&r, want, 3);
+	assert_int_equal(r.kinds[0], XDPDNS_KIND_EXACT);
+	assert_int_equal(r.actions[1], XDPDNS_ACT_ALLOW);
+	assert_int_equal(r.kinds[1], XDPDNS_KIND_BELOW);
+	run_free(&r);
+}
+
+/*
+ * Without $ORIGIN or SOA the root is the origin: relative and absolute
+ * owners are both triggers as written. With an SOA, its owner is the apex.
+ */
+static void test_rpz_origins(void **state)
+{
+	static const char *const none[] = { "rel.test", "abs.test" };
+	static const char *const soa[] = { "a.test", "x.sub" };
+	struct run r = { 0 };
+
+	read_text("rel.test CNAME .\nabs.test. CNAME .\n", XDPDNS_FMT_RPZ, &r);
+	assert_names(&r, none, 2);
+	run_free(&r);
+
+	read_text("rpz.example. 300 SOA ns.example. admin.example. 1 2 3 4 5\n"
+		  "a.test.rpz.example. CNAME .\n"
+		  "b.test CNAME .\n"
+		  "rpz.example. CNAME .\n"
+		  "*.rpz.example. CNAME .\n"
+		  "$ORIGIN sub.rpz.example.\n"
+		  "x CNAME .\n",
+		  XDPDNS_FMT_RPZ, &r);
+	assert_counts(&r, 7, 2, 2, 3);
+	assert_names(&r, soa, 2);
+	assert_warning(&r, 3, "owner 'b.test.' is outside the zone 'rpz.example.'");
+	assert_warning(&r, 4, "record at the zone apex 'rpz.example.': a trigger there would "
+		       "cover every name");
+	assert_warning(&r, 5, "trigger '*' at the zone apex would cover every name");
+	run_free(&r);
+}
+
+/* What the datapath cannot enforce gives no rule, and one report a kind. */
+static void test_rpz_unenforceable_triggers_counted_once(void **state)
+{
+	struct run r = { 0 };
+	char want[256];
+
+	read_text("$ORIGIN rpz.example.\n"
+		  SOA
+		  "32.1.0.0.127.rpz-ip CNAME .\n"
+		  "32.2.0.0.127.rpz-ip CNAME .\n"
+		  "ns.evil.example.rpz-nsdname CNAME .\n"
+		  "32.1.0.0.10.rpz-nsip CNAME .\n"
+		  "32.5.2.0.192.rpz-client-ip CNAME rpz-drop.\n"
+		  "garden.test CNAME walled.example.\n"
+		  "star.test CNAME *.garden.example.\n"
+		  "local.test A 192.0.2.1\n"
+		  "mixed.test A 0.0.0.0\n"
+		  "mixed.test A 192.0.2.2\n"
+		  "txt.test TXT \"blocked\"\n"
+		  "ok.test CNAME .\n",
+		  XDPDNS_FMT_RPZ, &r);
+	assert_counts(&r, 14, 1, 13, 0);
+	assert_string_equal(r.names[0], "ok.test");
+	assert_int_equal(r.counts.rpz_left[XDPDNS_RPZ_LEFT_IP], 2);
+	assert_int_equal(r.counts.rpz_left[XDPDNS_RPZ_LEFT_NSDNAME], 1);
+	assert_int_equal(r.counts.rpz_left[XDPDNS_RPZ_LEFT_NSIP], 1);
+	assert_int_equal(r.counts.rpz_left[XDPDNS_RPZ_LEFT_CLIENT_IP], 1);
+	assert_int_equal(r.counts.rpz_left[XDPDNS_RPZ_LEFT_CNAME], 2);
+	assert_int_equal(r.counts.rpz_left[XDPDNS_RPZ_LEFT_LOCAL], 3);
+	snprintf(want, sizeof(want), "xdpdns: warning: %s: 2 rpz-ip triggers left to the "
+		 "resolver\n", r.path);
+	assert_int_equal(count_str(r.warnings, want), 1);
+	assert_non_null(strstr(r.warnings, ": 3 triggers with local data other than A 0.0.0.0 "
+			       "and AAAA :: left to the resolver\n"));
+	assert_non_null(strstr(r.warnings, ": 2 triggers with a CNAME to another name left "
+			       "to the resolver\n"));
+	assert_int_equal(count_str(r.warnings, "xdpdns: warning: "), 6);
+	run_free(&r);
+}
+
+/* The first record of a trigger wins a conflict, reported with both lines. */
+static void test_rpz_conflicts_and_duplicates(void **state)
+{
+	struct run r = { 0 };
+
+	read_text("dup.test. CNAME .\n"
+		  "dup.test. CNAME *.\n"
+		  "cn.test. A 0.0.0.0\n"
+		  "cn.test. CNAME rpz-drop.\n"
+		  "same.test. CNAME .\n"
+		  "same.test. CNAME .\n",
+		  XDPDNS_FMT_RPZ, &r);
+	assert_counts(&r, 6, 3, 1, 2);
+	assert_warning(&r, 2, "conflicting record for 'dup.test': the one of line 1 is kept");
+	assert_warning(&r, 4, "conflicting record for 'cn.test': the one of line 3 is kept");
+	assert_int_equal(r.actions[0], XDPDNS_ACT_NXDOMAIN);
+	assert_int_equal(r.actions[1], XDPDNS_ACT_SINKHOLE);
+	run_free(&r);
+}
+
+/* Bad records are reported with their line, and the rest of the zone loads. */
+static void test_rpz_bad_records(void **state)
+{
+	struct run r = { 0 };
+
+	read_text("a.test. CNAME .\n"
+		  "b.test. CNAME\n"
+		  "c.test. IN NOSUCHTYPE x\n"
+		  "$INCLUDE other.zone\n"
+		  "d..test. CNAME .\n"
+		  "under_score.test. CNAME .\n"
+		  "e\\.f.test. CNAME .\n"
+		  "last.test. CNAME .\n",
+		  XDPDNS_FMT_RPZ, &r);
+	assert_int_equal(r.err, 0);
+	assert_counts(&r, 8, 3, 0, 5);
+	assert_string_equal(r.names[2], "last.test");
+	assert_warning(&r, 2, "bad record: syntax error, value expected");
+	assert_warning(&r, 3, "bad record: syntax error, could not parse the RR's rdata");
+	assert_warning(&r, 4, "$INCLUDE is not followed (load the included file as a feed "
+		       "of its own)");
+	assert_warning(&r, 5, "bad record: syntax error, could not parse the RR");
+	assert_warning(&r, 7, "bad trigger: a '.' or a NUL byte inside a label");
+	run_free(&r);
+}
+
 static void bad_lines(int n, struct run *r)
 {
 	char text[4096] = "";
@@ -847,13 +1506,25 @@ static void test_format_names_round_trip(void **state)
 	assert_int_equal(xdpdns_format_parse("domains"), XDPDNS_FMT_DOMAINS);
 	assert_int_equal(xdpdns_format_parse("hosts"), XDPDNS_FMT_HOSTS);
 	assert_int_equal(xdpdns_format_parse("Hosts"), -1);
-	assert_int_equal(xdpdns_format_parse("rpz"), -1);
+	assert_int_equal(xdpdns_format_parse("adblock"), XDPDNS_FMT_ADBLOCK);
+	assert_int_equal(xdpdns_format_parse("rpz"), XDPDNS_FMT_RPZ);
+	assert_int_equal(xdpdns_format_parse("csv"), XDPDNS_FMT_CSV);
+	assert_int_equal(xdpdns_format_parse("zone"), -1);
 	assert_int_equal(xdpdns_format_parse(""), -1);
 	assert_string_equal(xdpdns_format_name(XDPDNS_FMT_AUTO), "auto");
 	assert_string_equal(xdpdns_format_name(XDPDNS_FMT_DOMAINS), "domains");
 	assert_string_equal(xdpdns_format_name(XDPDNS_FMT_HOSTS), "hosts");
-	assert_null(xdpdns_format_name(XDPDNS_FMT_HOSTS + 1));
-	assert_int_equal(xdpdns_feed_read("/dev/null", XDPDNS_FMT_HOSTS + 1, ignore, NULL,
+	assert_string_equal(xdpdns_format_name(XDPDNS_FMT_ADBLOCK), "adblock");
+	assert_string_equal(xdpdns_format_name(XDPDNS_FMT_RPZ), "rpz");
+	assert_string_equal(xdpdns_format_name(XDPDNS_FMT_CSV), "csv");
+	assert_null(xdpdns_format_name(XDPDNS_FMT_CSV + 1));
+	assert_string_equal(xdpdns_adblock_skip_name(XDPDNS_AB_COSMETIC), "cosmetic");
+	assert_string_equal(xdpdns_adblock_skip_name(XDPDNS_AB_OVERRIDDEN), "overridden");
+	assert_null(xdpdns_adblock_skip_name(XDPDNS_AB_SKIP_MAX));
+	assert_string_equal(xdpdns_rpz_left_name(XDPDNS_RPZ_LEFT_IP), "rpz-ip");
+	assert_string_equal(xdpdns_rpz_left_name(XDPDNS_RPZ_LEFT_LOCAL), "local-data");
+	assert_null(xdpdns_rpz_left_name(XDPDNS_RPZ_LEFT_MAX));
+	assert_int_equal(xdpdns_feed_read("/dev/null", XDPDNS_FMT_CSV + 1, ignore, NULL,
 					  NULL, NULL), -EINVAL);
 }
 
@@ -868,6 +1539,15 @@ int main(void)
 		cmocka_unit_test(test_scam_hosts_and_domains_give_same_names),
 		cmocka_unit_test(test_stevenblack_hosts_counts_and_local_names),
 		cmocka_unit_test(test_hosts_file_forced_as_domains_is_all_bad_lines),
+		cmocka_unit_test(test_scam_adblock_is_the_domain_list_as_subtrees),
+		cmocka_unit_test(test_cti_adblock_is_the_domain_list_as_subtrees),
+		cmocka_unit_test(test_smarttv_adblock_rules_exceptions_and_skips),
+		cmocka_unit_test(test_cti_rpz_apex_and_wildcard_triggers),
+		cmocka_unit_test(test_mfcr_blacklist_counts),
+		cmocka_unit_test(test_mfcr_csv_first_column),
+		cmocka_unit_test(test_consob_counts_and_prose_lines),
+		cmocka_unit_test(test_refilter_counts_and_addresses),
+		cmocka_unit_test(test_auto_detects_every_real_file),
 		cmocka_unit_test(test_large_list_reads_the_same_every_time),
 		cmocka_unit_test(test_domains_comments_blanks_crlf_and_dots),
 		cmocka_unit_test(test_last_line_without_newline_is_read),
@@ -884,6 +1564,20 @@ int main(void)
 		cmocka_unit_test(test_hosts_local_names_are_skipped_silently),
 		cmocka_unit_test(test_hosts_bad_lines),
 		cmocka_unit_test(test_hosts_line_with_many_names),
+		cmocka_unit_test(test_adblock_rule_forms),
+		cmocka_unit_test(test_adblock_skips_by_reason),
+		cmocka_unit_test(test_adblock_bad_names_are_reported),
+		cmocka_unit_test(test_adblock_exceptions_and_important),
+		cmocka_unit_test(test_adblock_exception_below_a_block_comes_after_it),
+		cmocka_unit_test(test_adblock_badfilter_cancels_its_rule),
+		cmocka_unit_test(test_csv_first_field_header_and_quotes),
+		cmocka_unit_test(test_auto_detects_adblock_rpz_and_csv),
+		cmocka_unit_test(test_rpz_every_action),
+		cmocka_unit_test(test_rpz_apex_and_wildcard_apart),
+		cmocka_unit_test(test_rpz_origins),
+		cmocka_unit_test(test_rpz_unenforceable_triggers_counted_once),
+		cmocka_unit_test(test_rpz_conflicts_and_duplicates),
+		cmocka_unit_test(test_rpz_bad_records),
 		cmocka_unit_test(test_auto_detects_hosts_from_first_rule_line),
 		cmocka_unit_test(test_auto_detects_domains),
 		cmocka_unit_test(test_auto_on_empty_or_comment_only_file_is_domains),

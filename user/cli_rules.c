@@ -214,8 +214,8 @@ static int parse_load_opts(const struct cli_args *a, struct load_opts *o)
 				       "'_', '-', and not 'hand'", feed ? feed : o->feed);
 	fmt = format ? xdpdns_format_parse(format) : XDPDNS_FMT_AUTO;
 	if (fmt < 0)
-		return cli_usage_error("load", "unknown format '%s': auto, domains or hosts",
-				       format);
+		return cli_usage_error("load", "unknown format '%s': auto, domains, hosts, "
+				       "adblock, rpz or csv", format);
 	action = parse_action("load", cli_opt(a, &cli_load, "action"), XDPDNS_ACT_NXDOMAIN);
 	ede = parse_ede("load", cli_opt(a, &cli_load, "ede"));
 	if (action < 0 || ede < 0 || parse_shrink(cli_opt(a, &cli_load, "max-shrink"),
@@ -232,6 +232,24 @@ static int parse_load_opts(const struct cli_args *a, struct load_opts *o)
 	spec->ede = ede;
 	spec->kind = cli_opt(a, &cli_load, "exact") ? XDPDNS_KIND_EXACT : KIND_SUBTREE;
 	return 0;
+}
+
+/* Why AdBlock lines gave no rule, and how many allow rules a list holds. */
+static void report_skips(const struct xdpdns_load_spec *spec,
+			 const struct xdpdns_feed_counts *c)
+{
+	unsigned long any = 0;
+
+	if (c->allows)
+		pr_info("%s: %lu allow rules among them (exceptions or passthru)\n",
+			spec->path, c->allows);
+	for (int i = 0; i < XDPDNS_AB_SKIP_MAX; i++)
+		any += c->adblock[i];
+	if (any)
+		pr_info("%s: adblock rules skipped: %lu cosmetic, %lu with other modifiers, "
+			"%lu patterns, %lu overridden\n", spec->path,
+			c->adblock[XDPDNS_AB_COSMETIC], c->adblock[XDPDNS_AB_MODIFIER],
+			c->adblock[XDPDNS_AB_PATTERN], c->adblock[XDPDNS_AB_OVERRIDDEN]);
 }
 
 /*
@@ -256,9 +274,11 @@ static int run_load(const struct cli_args *a)
 			pr_err("feed '%s' not changed: its stored rules stay live\n", o.feed);
 		return EXIT_FAIL;
 	}
-	pr_info("%s: %lu names (%s format; %lu lines skipped, %lu bad) read in %.1f ms\n",
+	pr_info("%s: %lu names (%s format; %lu %s skipped, %lu bad) read in %.1f ms\n",
 		o.spec.path, res.counts.names, xdpdns_format_name(res.detected),
-		res.counts.skipped, res.counts.bad, res.read_ms);
+		res.counts.skipped, res.detected == XDPDNS_FMT_RPZ ? "records" : "lines",
+		res.counts.bad, res.read_ms);
+	report_skips(&o.spec, &res.counts);
 
 	err = xdpdns_state_open(&st, a->state_dir, true);
 	if (!err) {
@@ -454,10 +474,10 @@ const struct cli_cmd cli_load = {
 	.name = "load", .usage = "FILE", .min_pos = 1, .max_pos = 1,
 	.summary = "replace every rule of one feed with the names of a list",
 	.opts = (const struct cli_opt[]){
-		{ "format", "F", "auto (default), domains or hosts" },
+		{ "format", "F", "auto (default), domains, hosts, adblock, rpz or csv" },
 		{ "feed", "NAME", "the feed to replace (default: from the file name)" },
-		{ "action", "A", "the action of its rules (default nxdomain)" },
-		{ "exact", NULL, "the names alone, not their subtrees" },
+		{ "action", "A", "of rules with none of their own (default nxdomain)" },
+		{ "exact", NULL, "names alone, not subtrees, where the list does not say" },
 		{ "ede", "CODE", "Extended DNS Error code of its rules (default 15)" },
 		{ "max-shrink", "R", "refuse a version losing over this share of the feed's "
 				     "rules (default 0.5; 1: never)" },

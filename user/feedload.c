@@ -15,14 +15,19 @@ struct read_ctx {
 	const struct xdpdns_load_spec *spec;
 };
 
-static int take_name(const struct xdpdns_name *name, bool wildcard, unsigned long line,
-		     void *arg)
+/*
+ * An entry's own kind and action win over the feed's; an allow of its own
+ * (an AdBlock exception, an RPZ passthru) answers nothing, so it carries
+ * no EDE code.
+ */
+static int take_entry(const struct xdpdns_feed_entry *e, void *arg)
 {
 	struct read_ctx *c = arg;
+	__u8 action = e->action ? e->action : c->spec->action;
+	__u8 ede = e->action == XDPDNS_ACT_ALLOW ? 0 : c->spec->ede;
 
-	(void)line;
-	return xdpdns_feed_append(c->feed, name, wildcard ? XDPDNS_KIND_BELOW : c->spec->kind,
-				  c->spec->action, c->spec->ede);
+	return xdpdns_feed_append(c->feed, e->name, e->kind ? e->kind : c->spec->kind, action,
+				  ede);
 }
 
 static double now_ms(void)
@@ -48,7 +53,7 @@ int xdpdns_load_read(const struct xdpdns_load_spec *spec, struct xdpdns_feed *sc
 	int err;
 
 	memset(res, 0, sizeof(*res));
-	err = xdpdns_feed_read(spec->path, spec->format, take_name, &ctx, &res->counts,
+	err = xdpdns_feed_read(spec->path, spec->format, take_entry, &ctx, &res->counts,
 			       &res->detected);
 	if (err) {
 		xdpdns_load_scratch_free(scratch);

@@ -20,9 +20,9 @@ struct xdpdns_load_spec {
 	const char *path;		/* the file to read */
 	const char *source;		/* recorded as the feed's source: path or URL */
 	enum xdpdns_format format;
-	__u8 action;			/* of every rule */
+	__u8 action;			/* of every rule that has none of its own */
 	__u8 ede;			/* 0 or XDPDNS_EDE_* */
-	__u8 kind;			/* XDPDNS_KIND_* of a plain name; "*." is BELOW */
+	__u8 kind;			/* XDPDNS_KIND_* of an entry that has none of its own */
 	double max_shrink;		/* refuse losing more than this share; < 0: never */
 };
 

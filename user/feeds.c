@@ -5,6 +5,9 @@
  * each name token is checked for the characters a feed may hold, turned
  * into A-labels if it is not ASCII, and parsed by xdpdns_name_parse(). A
  * bad line is reported and skipped whole, so no half of it becomes a rule.
+ * Here are the helpers every parser shares (feed_parse.h), the format
+ * detection, and the line formats: domain lists, hosts files and CSV.
+ * AdBlock lists are in feeds_adblock.c, RPZ zones in feeds_rpz.c.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -15,29 +18,21 @@
 #include <strings.h>
 #include <idn2.h>
 
-#include "feeds.h"
+#include "feed_parse.h"
 #include "log.h"
+#include "store.h"
 
 #define FEED_WARN_MAX	10		/* bad lines shown per file */
-#define FEED_SHOW_MAX	64		/* bytes of a token quoted in a warning */
 #define FEED_BUF_SIZE	(1 << 16)	/* stdio buffer: 64 reads for 4 MB */
-
-struct feed_reader {
-	const char *path;
-	enum xdpdns_format fmt;		/* AUTO until the first rule-like line */
-	xdpdns_feed_name_fn fn;
-	void *arg;
-	struct xdpdns_feed_counts *counts;
-	struct xdpdns_name *names;	/* the names of one hosts line */
-	size_t names_cap;		/* grows to the most names a line had */
-	char why[48];			/* a reason that names a character */
-	char shown[FEED_SHOW_MAX + 4];	/* a token as quoted in a warning */
-};
+#define DETECT_LINES_MAX 1000		/* lines read to detect a format */
 
 static const char *const format_names[] = {
 	[XDPDNS_FMT_AUTO]	= "auto",
 	[XDPDNS_FMT_DOMAINS]	= "domains",
 	[XDPDNS_FMT_HOSTS]	= "hosts",
+	[XDPDNS_FMT_ADBLOCK]	= "adblock",
+	[XDPDNS_FMT_RPZ]	= "rpz",
+	[XDPDNS_FMT_CSV]	= "csv",
 };
 
 int xdpdns_format_parse(const char *name)
@@ -55,33 +50,55 @@ const char *xdpdns_format_name(enum xdpdns_format fmt)
 	return format_names[fmt];
 }
 
-static bool is_space(char c)
+const char *xdpdns_adblock_skip_name(enum xdpdns_adblock_skip why)
+{
+	static const char *const names[] = {
+		[XDPDNS_AB_COSMETIC]	= "cosmetic",
+		[XDPDNS_AB_MODIFIER]	= "modifier",
+		[XDPDNS_AB_PATTERN]	= "pattern",
+		[XDPDNS_AB_OVERRIDDEN]	= "overridden",
+	};
+
+	return (unsigned int)why < XDPDNS_AB_SKIP_MAX ? names[why] : NULL;
+}
+
+const char *xdpdns_rpz_left_name(enum xdpdns_rpz_left why)
+{
+	static const char *const names[] = {
+		[XDPDNS_RPZ_LEFT_IP]		= "rpz-ip",
+		[XDPDNS_RPZ_LEFT_NSDNAME]	= "rpz-nsdname",
+		[XDPDNS_RPZ_LEFT_NSIP]		= "rpz-nsip",
+		[XDPDNS_RPZ_LEFT_CLIENT_IP]	= "rpz-client-ip",
+		[XDPDNS_RPZ_LEFT_CNAME]		= "cname",
+		[XDPDNS_RPZ_LEFT_LOCAL]		= "local-data",
+	};
+
+	return (unsigned int)why < XDPDNS_RPZ_LEFT_MAX ? names[why] : NULL;
+}
+
+bool feed_is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
 }
 
-static char *skip_space(char *s)
+char *feed_skip_space(char *s)
 {
-	while (is_space(*s))
+	while (feed_is_space(*s))
 		s++;
 	return s;
 }
 
-/*
- * The next token at *p, NUL-terminated in place, or NULL at the end of the
- * line. A '#' starts a comment anywhere, as in hosts(5): it never occurs in
- * a name, so "name#note" is the name.
- */
-static char *next_token(char **p)
+/* A '#' never occurs in a name, so "name#note" is the name. */
+char *feed_next_token(char **p)
 {
-	char *s = skip_space(*p);
+	char *s = feed_skip_space(*p);
 	char *tok = s;
 
 	if (!*s || *s == '#') {
 		*p = s;
 		return NULL;
 	}
-	while (*s && !is_space(*s) && *s != '#')
+	while (*s && !feed_is_space(*s) && *s != '#')
 		s++;
 	if (*s == '#')
 		*s = '\0';	/* *p stays on it: the next call ends the line */
@@ -91,8 +108,7 @@ static char *next_token(char **p)
 	return tok;
 }
 
-/* tok as quoted in a warning: cut to FEED_SHOW_MAX bytes, control bytes as '?'. */
-static const char *show_token(struct feed_reader *rd, const char *tok)
+const char *feed_show_token(struct feed_reader *rd, const char *tok)
 {
 	size_t i;
 
@@ -105,28 +121,41 @@ static const char *show_token(struct feed_reader *rd, const char *tok)
 	return rd->shown;
 }
 
-/*
- * Count a bad line and show it if it is among the first FEED_WARN_MAX of
- * the file; xdpdns_feed_read() reports how many more there were.
- */
-__attribute__((format(printf, 2, 3)))
-static int line_bad(struct feed_reader *rd, const char *fmt, ...)
+/* xdpdns_feed_read() reports how many more than FEED_WARN_MAX there were. */
+static void report_bad(struct feed_reader *rd, unsigned long line, const char *fmt,
+		       va_list ap)
 {
 	char msg[256];
-	va_list ap;
 
 	if (++rd->counts->bad > FEED_WARN_MAX)
-		return 0;
-	va_start(ap, fmt);
+		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	pr_warn("%s:%lu: %s\n", rd->path, line, msg);
+}
+
+int feed_line_bad(struct feed_reader *rd, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report_bad(rd, rd->counts->lines, fmt, ap);
 	va_end(ap);
-	pr_warn("%s:%lu: %s\n", rd->path, rd->counts->lines, msg);
 	return 0;
 }
 
-static int name_bad(struct feed_reader *rd, const char *tok, const char *why)
+int feed_bad_at(struct feed_reader *rd, unsigned long line, const char *fmt, ...)
 {
-	return line_bad(rd, "bad name '%s': %s", show_token(rd, tok), why);
+	va_list ap;
+
+	va_start(ap, fmt);
+	report_bad(rd, line, fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+int feed_name_bad(struct feed_reader *rd, const char *tok, const char *why)
+{
+	return feed_line_bad(rd, "bad name '%s': %s", feed_show_token(rd, tok), why);
 }
 
 enum {
@@ -212,8 +241,7 @@ static int parse_idn(struct feed_reader *rd, const char *text, struct xdpdns_nam
 	return err;
 }
 
-/* One name token to wire form; *wildcard for a "*.name" of a domain list. */
-static int parse_name(struct feed_reader *rd, const char *tok, bool wildcard_ok,
+int feed_parse_name(struct feed_reader *rd, const char *tok, bool wildcard_ok,
 		      struct xdpdns_name *name, bool *wildcard, const char **why)
 {
 	bool ascii;
@@ -231,26 +259,15 @@ static int parse_name(struct feed_reader *rd, const char *tok, bool wildcard_ok,
 	return xdpdns_name_parse(tok, name, why);
 }
 
-static int emit(struct feed_reader *rd, const struct xdpdns_name *name, bool wildcard)
+int feed_emit(struct feed_reader *rd, const struct xdpdns_name *name, __u8 kind,
+	      __u8 action, unsigned long line)
 {
+	struct xdpdns_feed_entry e = { name, line, kind, action };
+
 	rd->counts->names++;
-	return rd->fn(name, wildcard, rd->counts->lines, rd->arg);
-}
-
-static int domains_line(struct feed_reader *rd, char *tok, char *rest)
-{
-	struct xdpdns_name name;
-	const char *why = NULL;
-	char *extra;
-	bool wildcard;
-
-	extra = next_token(&rest);
-	if (extra)
-		return line_bad(rd, "more than one name on the line ('%s' after the name)",
-				show_token(rd, extra));
-	if (parse_name(rd, tok, true, &name, &wildcard, &why))
-		return name_bad(rd, tok, why);
-	return emit(rd, &name, wildcard);
+	if (action == XDPDNS_ACT_ALLOW)
+		rd->counts->allows++;
+	return rd->fn(&e, rd->arg);
 }
 
 /*
@@ -280,6 +297,64 @@ static int address_kind(const char *tok)
 	return -1;
 }
 
+int feed_grow(struct feed_reader *rd, void **buf, size_t *cap, size_t need, size_t elem)
+{
+	if (!xdpdns_buf_grow(buf, cap, need, elem))
+		return 0;
+	pr_err("cannot read '%s': %s\n", rd->path, strerror(ENOMEM));
+	return -ENOMEM;
+}
+
+int feed_names_keep(struct feed_reader *rd, struct feed_names *a, const struct xdpdns_name *name,
+		    __u32 *off)
+{
+	int err = feed_grow(rd, (void **)&a->wire, &a->cap, a->len + name->len, 1);
+
+	if (err)
+		return err;
+	memcpy(a->wire + a->len, name->wire, name->len);
+	*off = a->len;
+	a->len += name->len;
+	return 0;
+}
+
+int feed_names_emit(struct feed_reader *rd, const struct feed_names *a, __u32 off, __u8 len,
+		    __u8 kind, __u8 action, unsigned long line)
+{
+	struct xdpdns_name name;
+
+	xdpdns_name_from_wire(a->wire + off, len, &name);
+	return feed_emit(rd, &name, kind, action, line);
+}
+
+/*
+ * An address in a list of names (some regulators' lists hold a few) asks
+ * for blocking traffic to it, which a DNS filter cannot do; a rule for a
+ * name spelled like it would only pretend to.
+ */
+static int not_a_name(struct feed_reader *rd, const char *tok)
+{
+	return feed_line_bad(rd, "'%s' is an IP address, not a name", feed_show_token(rd, tok));
+}
+
+static int domains_line(struct feed_reader *rd, char *tok, char *rest)
+{
+	struct xdpdns_name name;
+	const char *why = NULL;
+	char *extra;
+	bool wildcard;
+
+	extra = feed_next_token(&rest);
+	if (extra)
+		return feed_line_bad(rd, "more than one name on the line ('%s' after the name)",
+				feed_show_token(rd, extra));
+	if (address_kind(tok) >= 0)
+		return not_a_name(rd, tok);
+	if (feed_parse_name(rd, tok, true, &name, &wildcard, &why))
+		return feed_name_bad(rd, tok, why);
+	return feed_emit(rd, &name, wildcard ? XDPDNS_KIND_BELOW : 0, 0, rd->counts->lines);
+}
+
 /*
  * The machine's own names, which every hosts file maps to loopback or
  * multicast addresses; blocking them would break the machine, not a
@@ -304,25 +379,6 @@ static bool is_local_name(const char *tok)
 	return false;
 }
 
-/* Room for name n (0-based) of the current line in rd->names. */
-static int names_reserve(struct feed_reader *rd, size_t n)
-{
-	struct xdpdns_name *names;
-	size_t cap;
-
-	if (n < rd->names_cap)
-		return 0;
-	cap = rd->names_cap ? rd->names_cap * 2 : 16;
-	names = realloc(rd->names, cap * sizeof(*names));
-	if (!names) {
-		pr_err("cannot read '%s': %s\n", rd->path, strerror(ENOMEM));
-		return -ENOMEM;
-	}
-	rd->names = names;
-	rd->names_cap = cap;
-	return 0;
-}
-
 /*
  * Every name of the line is parsed before any is handed on, so a bad
  * name anywhere leaves the whole line out.
@@ -337,59 +393,112 @@ static int hosts_line(struct feed_reader *rd, char *addr, char *rest)
 
 	kind = address_kind(addr);
 	if (kind < 0)
-		return line_bad(rd, "'%s' is not an IP address", show_token(rd, addr));
+		return feed_line_bad(rd, "'%s' is not an IP address", feed_show_token(rd, addr));
 	if (!kind) {
 		rd->counts->skipped++;
 		return 0;
 	}
 
-	while ((tok = next_token(&rest))) {
+	while ((tok = feed_next_token(&rest))) {
 		tokens++;
 		if (is_local_name(tok))
 			continue;
-		err = names_reserve(rd, n);
+		err = feed_grow(rd, (void **)&rd->names, &rd->names_cap, n + 1, sizeof(*rd->names));
 		if (err)
 			return err;
-		if (parse_name(rd, tok, false, &rd->names[n], &wildcard, &why))
-			return name_bad(rd, tok, why);
+		if (feed_parse_name(rd, tok, false, &rd->names[n], &wildcard, &why))
+			return feed_name_bad(rd, tok, why);
 		n++;
 	}
 	if (!tokens)
-		return line_bad(rd, "no name after '%s'", show_token(rd, addr));
+		return feed_line_bad(rd, "no name after '%s'", feed_show_token(rd, addr));
 	if (!n)
 		rd->counts->skipped++;	/* only the machine's own names */
 
 	for (size_t i = 0; i < n; i++) {
-		err = emit(rd, &rd->names[i], false);
+		err = feed_emit(rd, &rd->names[i], 0, 0, rd->counts->lines);
 		if (err)
 			return err;
 	}
 	return 0;
 }
 
-static int feed_line(struct feed_reader *rd, char *line, size_t len)
+static int list_line(struct feed_reader *rd, char *line)
 {
-	char *p, *first;
+	char *p = feed_skip_space(line), *first;
 
-	rd->counts->lines++;
-	if (memchr(line, '\0', len))
-		return line_bad(rd, "NUL byte in the line");
-	/* A UTF-8 byte order mark, as some editors write: not part of a name. */
-	if (rd->counts->lines == 1 && !strncmp(line, "\xef\xbb\xbf", 3))
-		line += 3;
-
-	p = skip_space(line);
 	if (!*p || *p == '#' || *p == '!') {
 		rd->counts->skipped++;
 		return 0;
 	}
-	first = next_token(&p);
-
-	if (rd->fmt == XDPDNS_FMT_AUTO)
-		rd->fmt = address_kind(first) >= 0 ? XDPDNS_FMT_HOSTS : XDPDNS_FMT_DOMAINS;
+	first = feed_next_token(&p);
 	if (rd->fmt == XDPDNS_FMT_HOSTS)
 		return hosts_line(rd, first, p);
 	return domains_line(rd, first, p);
+}
+
+/* A header with none of the separators has one column. */
+static char csv_separator(const char *header)
+{
+	const char *sep = strpbrk(header, ";,\t");
+
+	return sep ? *sep : '\n';
+}
+
+/*
+ * The name is the first field, so the rest of the row, often dates and
+ * notes in a legacy encoding (Windows-1250 in the Czech MFCR list), is
+ * never decoded and never matters.
+ */
+static int csv_line(struct feed_reader *rd, char *line)
+{
+	char *field = feed_skip_space(line), *end;
+	struct xdpdns_name name;
+	const char *why = NULL;
+	bool wildcard;
+
+	if (!*field || !rd->csv_sep) {
+		if (*field)
+			rd->csv_sep = csv_separator(field);
+		rd->counts->skipped++;
+		return 0;
+	}
+	end = strchr(field, rd->csv_sep);
+	if (!end)
+		end = field + strlen(field);
+	while (end > field && feed_is_space(end[-1]))
+		end--;
+	*end = '\0';
+	if (end - field >= 2 && *field == '"' && end[-1] == '"') {
+		end[-1] = '\0';
+		field++;
+	}
+	if (!*field)
+		return feed_line_bad(rd, "no name in the first field");
+	if (address_kind(field) >= 0)
+		return not_a_name(rd, field);
+	if (feed_parse_name(rd, field, false, &name, &wildcard, &why))
+		return feed_name_bad(rd, field, why);
+	return feed_emit(rd, &name, 0, 0, rd->counts->lines);
+}
+
+static int feed_line(struct feed_reader *rd, char *line, size_t len)
+{
+	rd->counts->lines++;
+	if (memchr(line, '\0', len))
+		return feed_line_bad(rd, "NUL byte in the line");
+	/* A UTF-8 byte order mark, as some editors write: not part of a name. */
+	if (rd->counts->lines == 1 && !strncmp(line, "\xef\xbb\xbf", 3))
+		line += 3;
+
+	switch (rd->fmt) {
+	case XDPDNS_FMT_ADBLOCK:
+		return feed_adblock_line(rd, line);
+	case XDPDNS_FMT_CSV:
+		return csv_line(rd, line);
+	default:
+		return list_line(rd, line);
+	}
 }
 
 /* Lines until the end, an error or the callback's non-zero return. */
@@ -410,10 +519,86 @@ static int feed_lines(struct feed_reader *rd, FILE *f)
 		pr_err("cannot read '%s': %s\n", rd->path, strerror(-err));
 	}
 	free(line);
+	if (!err && rd->fmt == XDPDNS_FMT_ADBLOCK)
+		err = feed_adblock_finish(rd);
 	return err;
 }
 
-int xdpdns_feed_read(const char *path, enum xdpdns_format fmt, xdpdns_feed_name_fn fn,
+/* A record class or type, as the first words of a zone file's records hold. */
+static bool is_rr_word(const char *tok)
+{
+	static const char *const words[] = {
+		"IN", "CH", "HS", "SOA", "NS", "CNAME", "A", "AAAA", "TXT", "MX", "DNAME",
+		"PTR", "SRV", "SVCB", "HTTPS",
+	};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcasecmp(tok, words[i]))
+			return true;
+	return false;
+}
+
+static bool is_adblock_line(const char *p)
+{
+	return !strncasecmp(p, "[adblock", 8) || *p == '|' || !strncmp(p, "@@", 2) ||
+	       strchr(p, '^') || strstr(p, "##");
+}
+
+/* The format a line shows, or AUTO for a blank or comment line (changes line). */
+static enum xdpdns_format line_format(char *line)
+{
+	char *p = feed_skip_space(line), *tok[4];
+	bool separated = strpbrk(p, ";,");
+	int n = 0;
+
+	if (!*p || *p == '#' || *p == '!' || *p == ';')
+		return XDPDNS_FMT_AUTO;
+	if (is_adblock_line(p))
+		return XDPDNS_FMT_ADBLOCK;
+	if (!strncasecmp(p, "$ttl", 4) || !strncasecmp(p, "$origin", 7))
+		return XDPDNS_FMT_RPZ;
+
+	while (n < 4 && (tok[n] = feed_next_token(&p)))
+		n++;
+	if (!strcmp(tok[0], "@"))
+		return XDPDNS_FMT_RPZ;
+	if (address_kind(tok[0]) >= 0)
+		return XDPDNS_FMT_HOSTS;
+	/* "owner [ttl] [class] type", or a record whose owner is left out. */
+	for (int i = n > 1 ? 0 : 1; i < n; i++)
+		if (is_rr_word(tok[i]))
+			return XDPDNS_FMT_RPZ;
+	return separated ? XDPDNS_FMT_CSV : XDPDNS_FMT_DOMAINS;
+}
+
+/* Read until the first line that is not blank or a comment, then rewind. */
+static int detect_format(struct feed_reader *rd, FILE *f)
+{
+	enum xdpdns_format fmt = XDPDNS_FMT_AUTO;
+	size_t cap = 0;
+	char *line = NULL;
+	ssize_t len;
+
+	for (int n = 0; fmt == XDPDNS_FMT_AUTO && (len = getline(&line, &cap, f)) >= 0; n++) {
+		char *p = line;
+
+		if (memchr(line, '\0', len))
+			continue;
+		if (!n && !strncmp(p, "\xef\xbb\xbf", 3))
+			p += 3;
+		fmt = line_format(p);
+	}
+	free(line);
+	rd->fmt = fmt == XDPDNS_FMT_AUTO ? XDPDNS_FMT_DOMAINS : fmt;
+	if (fseek(f, 0, SEEK_SET)) {
+		pr_err("cannot read '%s' twice to detect its format: %s (give --format)\n",
+		       rd->path, strerror(errno));
+		return -ESPIPE;
+	}
+	return 0;
+}
+
+int xdpdns_feed_read(const char *path, enum xdpdns_format fmt, xdpdns_feed_entry_fn fn,
 		     void *arg, struct xdpdns_feed_counts *counts,
 		     enum xdpdns_format *detected)
 {
@@ -426,7 +611,7 @@ int xdpdns_feed_read(const char *path, enum xdpdns_format fmt, xdpdns_feed_name_
 		.counts = counts ? counts : &local,
 	};
 	FILE *f;
-	int err;
+	int err = 0;
 
 	memset(rd.counts, 0, sizeof(*rd.counts));
 	if (!xdpdns_format_name(fmt))
@@ -440,13 +625,17 @@ int xdpdns_feed_read(const char *path, enum xdpdns_format fmt, xdpdns_feed_name_
 	}
 	setvbuf(f, NULL, _IOFBF, FEED_BUF_SIZE);
 
-	err = feed_lines(&rd, f);
+	if (fmt == XDPDNS_FMT_AUTO)
+		err = detect_format(&rd, f);
+	if (detected)
+		*detected = rd.fmt;
+	if (!err)
+		err = rd.fmt == XDPDNS_FMT_RPZ ? feed_rpz_read(&rd, f) : feed_lines(&rd, f);
 	if (rd.counts->bad > FEED_WARN_MAX)
 		pr_warn("%s: %lu more bad lines not shown\n", path,
 			rd.counts->bad - FEED_WARN_MAX);
-	if (detected)
-		*detected = rd.fmt == XDPDNS_FMT_AUTO ? XDPDNS_FMT_DOMAINS : rd.fmt;
 
+	feed_adblock_free(&rd);
 	free(rd.names);
 	fclose(f);
 	return err;

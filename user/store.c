@@ -52,7 +52,7 @@ int xdpdns_kind_parse(const char *name)
 	return -1;
 }
 
-static int grow(void **buf, size_t *cap, size_t need, size_t elem)
+int xdpdns_buf_grow(void **buf, size_t *cap, size_t need, size_t elem)
 {
 	size_t n = *cap ? *cap : 64;
 	void *p;
@@ -74,8 +74,8 @@ int xdpdns_feed_append(struct xdpdns_feed *feed, const struct xdpdns_name *name,
 {
 	struct xdpdns_srule *r;
 
-	if (grow((void **)&feed->rules, &feed->cap, feed->nrules + 1, sizeof(*r)) ||
-	    grow((void **)&feed->names, &feed->names_cap, feed->names_len + name->len, 1))
+	if (xdpdns_buf_grow((void **)&feed->rules, &feed->cap, feed->nrules + 1, sizeof(*r)) ||
+	    xdpdns_buf_grow((void **)&feed->names, &feed->names_cap, feed->names_len + name->len, 1))
 		return -ENOMEM;
 
 	r = &feed->rules[feed->nrules++];
@@ -293,7 +293,7 @@ static int read_list(struct xdpdns_state *st)
 		lineno++;
 		if (line[0] == '#' || line[0] == '\n')
 			continue;
-		err = grow((void **)&st->feeds, &fcap, st->nfeeds + 1, sizeof(*st->feeds));
+		err = xdpdns_buf_grow((void **)&st->feeds, &fcap, st->nfeeds + 1, sizeof(*st->feeds));
 		if (err)
 			break;
 		err = parse_list_line(line, &st->feeds[st->nfeeds], &why);

@@ -88,6 +88,12 @@ struct xdpdns_feed *xdpdns_state_add_feed(struct xdpdns_state *st, const char *n
  */
 size_t xdpdns_state_order(const struct xdpdns_state *st, const struct xdpdns_feed **out);
 
+/*
+ * Room for need elements of elem bytes in *buf, whose capacity *cap is at
+ * least doubled when it grows. Returns 0 or -ENOMEM (*buf unchanged).
+ */
+int xdpdns_buf_grow(void **buf, size_t *cap, size_t need, size_t elem);
+
 /* Append a rule to a feed. Returns 0 or -ENOMEM. */
 int xdpdns_feed_append(struct xdpdns_feed *feed, const struct xdpdns_name *name,
 		       __u8 kind, __u8 action, __u8 ede);
