@@ -69,6 +69,9 @@ write_config() {
 		echo "    source: http://127.0.0.1:$HTTP_PORT/remote.txt"
 		echo "    refresh: 300ms"
 		echo "    ede: 17"
+		echo "  - name: tagged"
+		echo "    source: http://127.0.0.1:$HTTP_PORT/tagged.txt"
+		echo "    refresh: 300ms"
 		for extra in "$@"; do
 			echo "$extra"
 		done
@@ -90,14 +93,27 @@ start_daemon() {
 # A static file server whose answers turn to 500 while the file "fail" exists.
 start_http() {
 	cat > "$LAB_DIR/httpd.py" <<-'EOF'
-		import functools, http.server, os, sys
+		import functools, hashlib, http.server, os, sys
 		root = sys.argv[2]
 		class Handler(http.server.SimpleHTTPRequestHandler):
 		    def do_GET(self):
 		        if os.path.exists(os.path.join(root, "fail")):
 		            self.send_error(500)
+		        elif self.path == "/tagged.txt":
+		            self.send_tagged()
 		        else:
 		            super().do_GET()
+		    # An ETag and no Last-Modified: only If-None-Match can bring a 304.
+		    def send_tagged(self):
+		        body = open(os.path.join(root, "tagged.txt"), "rb").read()
+		        tag = '"%s"' % hashlib.sha1(body).hexdigest()[:16]
+		        fresh = self.headers.get("If-None-Match") == tag
+		        self.send_response(304 if fresh else 200)
+		        self.send_header("ETag", tag)
+		        self.send_header("Content-Length", "0" if fresh else str(len(body)))
+		        self.end_headers()
+		        if not fresh:
+		            self.wfile.write(body)
 		server = http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])),
 		                                functools.partial(Handler, directory=root))
 		server.serve_forever()
@@ -119,7 +135,7 @@ new_remote() {
 lab_setup() {
 	lab_up || return 1
 	data=("open.test. A 198.18.0.100")
-	for n in f1 f2 f3 f4 f5 r1 r2 r3 h1 k1 late; do
+	for n in f1 f2 f3 f4 f5 b1 b2 b3 r1 r2 r3 t1 t2 h1 k1 late; do
 		data+=("$n.test. A 198.18.0.101")
 	done
 	for i in $(seq 25); do
@@ -130,6 +146,7 @@ lab_setup() {
 	mkdir -p "$LAB_DIR/feeds" "$LAB_DIR/www"
 	write_over "$LAB_DIR/feeds/local.txt" 'f1.test\nf2.test\n'
 	new_remote 'r1.test\nr2.test\n'
+	write_over "$LAB_DIR/www/tagged.txt" 't1.test\n'
 	write_config
 	start_http || return 1
 	# Without a program on the client end, native XDP_TX frames are lost.
@@ -164,12 +181,12 @@ test_start() {
 	check $? "it attached to $LAB_IF_RES in native mode"
 	is_blocked f1.test && is_blocked www.f2.test
 	check $? "the file feed's names and subtrees are NXDOMAIN from the program"
-	is_blocked r1.test
-	check $? "the URL feed's names are NXDOMAIN from the program"
+	is_blocked r1.test && is_blocked t1.test
+	check $? "the URL feeds' names are NXDOMAIN from the program"
 	is_open open.test
 	check $? "an unlisted name is answered by Unbound"
 	[ "$(grep -v '^#' "$XDPDNS_STATE_DIR/feeds.list" | awk '{ print $1 }' | tr '\n' ' ')" = \
-		"local remote " ]
+		"local remote tagged " ]
 	check $? "the stored feed order is the config's"
 	"$X" list --feed remote | grep -q "^remote r1\.test subtree nxdomain 17$"
 	check $? "the URL feed's rules carry the configured EDE code"
@@ -191,6 +208,16 @@ test_file_change() {
 	printf 'f4.test\n' >> "$LAB_DIR/feeds/local.txt"
 	until_true 1 is_blocked f4.test
 	check $? "a file appended to in place: the new name blocked within 1 s ($((($(date +%s%N) - start) / 1000000)) ms)"
+
+	sleep 0.3
+	gen=$(generation)
+	for n in b1 b2 b3; do
+		printf '%s.test\n' "$n" >> "$LAB_DIR/feeds/local.txt"
+	done
+	until_true 1 is_blocked b3.test
+	sleep 0.4
+	[ "$(generation)" = $((gen + 1)) ] && is_blocked b1.test
+	check $? "a burst of three writes is one generation ($gen to $(generation))"
 }
 
 test_url_change() {
@@ -203,6 +230,15 @@ test_url_change() {
 	n200=$(grep -c '"GET /remote.txt HTTP/1.1" 200' "$LAB_DIR/http.log")
 	[ "$n304" -ge 2 ] && [ "$n200" = 2 ]
 	check $? "the unchanged URL costs a 304: $n200 answers 200, $n304 answers 304"
+
+	start=$(date +%s%N)
+	write_over "$LAB_DIR/www/tagged.txt" 't2.test\n'
+	until_true 1 both t2.test t1.test
+	check $? "a changed URL with an ETag: the new name blocked within 1 s ($((($(date +%s%N) - start) / 1000000)) ms)"
+	sleep 0.7
+	n304=$(grep -c '"GET /tagged.txt HTTP/1.1" 304' "$LAB_DIR/http.log")
+	[ "$n304" -ge 2 ] && [ "$(grep -c '"GET /tagged.txt HTTP/1.1" 200' "$LAB_DIR/http.log")" = 2 ]
+	check $? "If-None-Match with the ETag brings 304s too: $n304"
 }
 
 # The local feed: the names given, and ten names below f3.test.
@@ -212,7 +248,11 @@ local_feed() {
 	mv "$LAB_DIR/feeds/local.txt.new" "$LAB_DIR/feeds/local.txt"
 }
 
-last_fetch_ok() { tail -n 1 "$LAB_DIR/http.log" | grep -qE '"GET /remote.txt HTTP/1.1" (200|304)'; }
+# The last fetch of remote.txt was answered 200 or 304; sets $out to it.
+last_fetch_ok() {
+	out=$(grep '"GET /remote.txt ' "$LAB_DIR/http.log" | tail -n 1)
+	has "$out" '" (200|304) '
+}
 
 test_refusals() {
 	local_feed f2.test f3.test f4.test
@@ -243,7 +283,7 @@ test_sighup() {
 	kill -HUP "$DAEMON_PID"
 	until_true 2 is_blocked late.test
 	check $? "SIGHUP with a feed added: its names are blocked"
-	log_has "config '.*' reloaded: 1 interfaces, 3 feeds"
+	log_has "config '.*' reloaded: 1 interfaces, 4 feeds"
 	check $? "the reload is logged"
 
 	printf 'feeds: [\n' > "$LAB_DIR/xdpdns.yaml"
@@ -288,6 +328,8 @@ test_kill_and_restart() {
 	perf=$!
 	LAB_PIDS="$LAB_PIDS $perf"
 	sleep 0.5
+	touch "$LAB_DIR/www/fail"
+	lines=$(wc -l < "$LAB_DIR/daemon.log")
 	kill -9 "$DAEMON_PID"
 	wait "$DAEMON_PID" 2> /dev/null
 	forget_pid "$DAEMON_PID"
@@ -313,6 +355,12 @@ test_kill_and_restart() {
 	check $? "the counters kept counting across the restart ($before to $after queries)"
 	until_true 5 test "$(generation)" -gt "$gen"
 	check $? "the restarted daemon swaps a new generation into the adopted maps"
+	since=$(tail -n +$((lines + 1)) "$LAB_DIR/daemon.log")
+	has "$since" "remote\.txt.*HTTP status 500" &&
+		has "$since" "feed 'remote': 2 names .* read from .*/fetched/remote\.body" &&
+		is_blocked r3.test
+	check $? "restarted while its URL fails, the daemon reads the body it kept"
+	rm "$LAB_DIR/www/fail"
 	is_blocked k1.test && is_blocked h1.test && is_open open.test
 	check $? "the restarted daemon enforces the feeds and the hand rules"
 }
