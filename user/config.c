@@ -28,12 +28,18 @@ struct reader {
 	size_t size;
 };
 
-/* Read one value into out; key is the value's path, as "feeds[0].action". */
-typedef int (*setter_fn)(struct reader *r, yaml_node_t *v, const char *key, void *out);
+/*
+ * Read one value into out: a plain value's text (set_text), or any node
+ * (set_node, for lists). key is the value's path, as "feeds[0].action".
+ */
+typedef int (*text_setter_fn)(struct reader *r, yaml_node_t *v, const char *key,
+			      const char *text, void *out);
+typedef int (*node_setter_fn)(struct reader *r, yaml_node_t *v, const char *key, void *out);
 
 struct key {
 	const char *name;
-	setter_fn set;
+	text_setter_fn set_text;
+	node_setter_fn set_node;
 	bool required;
 };
 
@@ -86,6 +92,18 @@ static int find_key(const struct key *keys, const char *name)
 	return -1;
 }
 
+static int set_value(struct reader *r, const struct key *k, yaml_node_t *v, const char *key,
+		     void *out)
+{
+	const char *text;
+	int err;
+
+	if (k->set_node)
+		return k->set_node(r, v, key, out);
+	err = scalar(r, v, key, &text);
+	return err ? err : k->set_text(r, v, key, text, out);
+}
+
 /* A mapping whose keys are all in keys[], each at most once, the required ones given. */
 static int read_map(struct reader *r, yaml_node_t *node, const char *path,
 		    const struct key *keys, void *out)
@@ -113,7 +131,7 @@ static int read_map(struct reader *r, yaml_node_t *node, const char *path,
 		if (seen & (1u << i))
 			return fail(r, k, key, "given twice");
 		seen |= 1u << i;
-		err = keys[i].set(r, v, key, out);
+		err = set_value(r, &keys[i], v, key, out);
 		if (err)
 			return err;
 	}
@@ -125,36 +143,30 @@ static int read_map(struct reader *r, yaml_node_t *node, const char *path,
 	return 0;
 }
 
-static int dup_text(struct reader *r, yaml_node_t *v, const char *key, char **out)
+static int dup_text(const char *text, char **out)
 {
-	const char *text;
-	int err = scalar(r, v, key, &text);
-
-	if (err)
-		return err;
 	free(*out);
 	*out = strdup(text);
 	return *out ? 0 : -ENOMEM;
 }
 
-static int set_pin_dir(struct reader *r, yaml_node_t *v, const char *key, void *out)
+static int set_pin_dir(struct reader *r, yaml_node_t *v, const char *key,
+		       const char *text, void *out)
 {
-	return dup_text(r, v, key, &((struct xdpdns_conf *)out)->pin_dir);
+	return dup_text(text, &((struct xdpdns_conf *)out)->pin_dir);
 }
 
-static int set_state_dir(struct reader *r, yaml_node_t *v, const char *key, void *out)
+static int set_state_dir(struct reader *r, yaml_node_t *v, const char *key,
+			 const char *text, void *out)
 {
-	return dup_text(r, v, key, &((struct xdpdns_conf *)out)->state_dir);
+	return dup_text(text, &((struct xdpdns_conf *)out)->state_dir);
 }
 
-static int set_iface_name(struct reader *r, yaml_node_t *v, const char *key, void *out)
+static int set_iface_name(struct reader *r, yaml_node_t *v, const char *key,
+			  const char *text, void *out)
 {
 	struct xdpdns_conf_iface *iface = out;
-	const char *text;
-	int err = scalar(r, v, key, &text);
 
-	if (err)
-		return err;
 	if (strlen(text) > XDPDNS_IFNAME_MAX || strpbrk(text, "/ \t"))
 		return fail(r, v, key, "bad interface name '%s': at most %d characters, no '/' "
 			    "or blanks", text, XDPDNS_IFNAME_MAX);
@@ -162,14 +174,11 @@ static int set_iface_name(struct reader *r, yaml_node_t *v, const char *key, voi
 	return 0;
 }
 
-static int set_iface_mode(struct reader *r, yaml_node_t *v, const char *key, void *out)
+static int set_iface_mode(struct reader *r, yaml_node_t *v, const char *key,
+			  const char *text, void *out)
 {
 	struct xdpdns_conf_iface *iface = out;
-	const char *text;
-	int err = scalar(r, v, key, &text);
 
-	if (err)
-		return err;
 	if (!strcmp(text, "native"))
 		iface->mode = XDP_MODE_NATIVE;
 	else if (!strcmp(text, "skb"))
@@ -179,14 +188,11 @@ static int set_iface_mode(struct reader *r, yaml_node_t *v, const char *key, voi
 	return 0;
 }
 
-static int set_feed_name(struct reader *r, yaml_node_t *v, const char *key, void *out)
+static int set_feed_name(struct reader *r, yaml_node_t *v, const char *key,
+			 const char *text, void *out)
 {
 	struct xdpdns_conf_feed *feed = out;
-	const char *text;
-	int err = scalar(r, v, key, &text);
 
-	if (err)
-		return err;
 	if (!xdpdns_feed_name_valid(text))
 		return fail(r, v, key, "bad feed name '%s': 1 to %d of a-z, 0-9, '.', '_', '-', "
 			    "not starting with '.', and not 'hand'", text, XDPDNS_FEED_NAME_MAX);
@@ -199,14 +205,11 @@ static bool has_scheme(const char *text, const char *scheme)
 	return !strncasecmp(text, scheme, strlen(scheme));
 }
 
-static int set_source(struct reader *r, yaml_node_t *v, const char *key, void *out)
+static int set_source(struct reader *r, yaml_node_t *v, const char *key,
+		      const char *text, void *out)
 {
 	struct xdpdns_conf_feed *feed = out;
-	const char *text;
-	int err = scalar(r, v, key, &text);
 
-	if (err)
-		return err;
 	feed->is_url = has_scheme(text, "http://") || has_scheme(text, "https://");
 	if (!feed->is_url && strstr(text, "://"))
 		return fail(r, v, key, "unsupported source '%s': a file path, or an http:// or "
@@ -219,17 +222,15 @@ static int set_source(struct reader *r, yaml_node_t *v, const char *key, void *o
 	return feed->source ? 0 : -ENOMEM;
 }
 
-static int set_format(struct reader *r, yaml_node_t *v, const char *key, void *out)
+static int set_format(struct reader *r, yaml_node_t *v, const char *key,
+		      const char *text, void *out)
 {
 	struct xdpdns_conf_feed *feed = out;
+	int fmt = xdpdns_format_parse(text);
+	const char *name;
 	char known[128];
-	const char *text, *name;
 	size_t n = 0;
-	int err = scalar(r, v, key, &text), fmt;
 
-	if (err)
-		return err;
-	fmt = xdpdns_format_parse(text);
 	if (fmt >= 0) {
 		feed->format = fmt;
 		return 0;
@@ -240,17 +241,14 @@ static int set_format(struct reader *r, yaml_node_t *v, const char *key, void *o
 	return fail(r, v, key, "unknown format '%s': one of %s", text, known);
 }
 
-static int set_action(struct reader *r, yaml_node_t *v, const char *key, void *out)
+static int set_action(struct reader *r, yaml_node_t *v, const char *key,
+		      const char *text, void *out)
 {
 	struct xdpdns_conf_feed *feed = out;
+	int action = xdpdns_action_parse(text);
 	char known[128];
-	const char *text;
 	size_t n = 0;
-	int err = scalar(r, v, key, &text), action;
 
-	if (err)
-		return err;
-	action = xdpdns_action_parse(text);
 	if (action >= 0) {
 		feed->action = action;
 		return 0;
@@ -262,16 +260,13 @@ static int set_action(struct reader *r, yaml_node_t *v, const char *key, void *o
 	return fail(r, v, key, "unknown action '%s': one of %s", text, known);
 }
 
-static int set_ede(struct reader *r, yaml_node_t *v, const char *key, void *out)
+static int set_ede(struct reader *r, yaml_node_t *v, const char *key,
+		   const char *text, void *out)
 {
 	struct xdpdns_conf_feed *feed = out;
-	const char *text;
 	char *end;
 	long code;
-	int err = scalar(r, v, key, &text);
 
-	if (err)
-		return err;
 	code = strtol(text, &end, 10);
 	if (*end || code < XDPDNS_EDE_BLOCKED || code > XDPDNS_EDE_PROHIBITED)
 		return fail(r, v, key, "bad EDE code '%s': 15 Blocked, 16 Censored, 17 Filtered "
@@ -280,14 +275,11 @@ static int set_ede(struct reader *r, yaml_node_t *v, const char *key, void *out)
 	return 0;
 }
 
-static int set_kind(struct reader *r, yaml_node_t *v, const char *key, void *out)
+static int set_kind(struct reader *r, yaml_node_t *v, const char *key,
+		    const char *text, void *out)
 {
 	struct xdpdns_conf_feed *feed = out;
-	const char *text;
-	int err = scalar(r, v, key, &text);
 
-	if (err)
-		return err;
 	if (strcmp(text, "subtree") && strcmp(text, "exact"))
 		return fail(r, v, key, "unknown kind '%s': subtree (a name and every name below "
 			    "it) or exact (the name alone)", text);
@@ -314,29 +306,23 @@ static bool parse_duration(const char *text, double *seconds)
 	return false;
 }
 
-static int set_refresh(struct reader *r, yaml_node_t *v, const char *key, void *out)
+static int set_refresh(struct reader *r, yaml_node_t *v, const char *key,
+		       const char *text, void *out)
 {
 	struct xdpdns_conf_feed *feed = out;
-	const char *text;
-	int err = scalar(r, v, key, &text);
 
-	if (err)
-		return err;
 	if (!parse_duration(text, &feed->refresh_s) || feed->refresh_s < XDPDNS_REFRESH_MIN_S)
 		return fail(r, v, key, "bad interval '%s': seconds, or a number with ms, s, m, h "
 			    "or d, at least 100ms", text);
 	return 0;
 }
 
-static int set_max_shrink(struct reader *r, yaml_node_t *v, const char *key, void *out)
+static int set_max_shrink(struct reader *r, yaml_node_t *v, const char *key,
+			  const char *text, void *out)
 {
 	struct xdpdns_conf_feed *feed = out;
-	const char *text;
 	char *end;
-	int err = scalar(r, v, key, &text);
 
-	if (err)
-		return err;
 	feed->max_shrink = strtod(text, &end);
 	if (*end || end == text || !(feed->max_shrink >= 0 && feed->max_shrink <= 1))
 		return fail(r, v, key, "bad share '%s': from 0 to 1 (0.5: refuse a version with "
@@ -345,20 +331,20 @@ static int set_max_shrink(struct reader *r, yaml_node_t *v, const char *key, voi
 }
 
 static const struct key iface_keys[] = {
-	{ "name", set_iface_name, true },
-	{ "mode", set_iface_mode, false },
+	{ "name", set_iface_name, NULL, true },
+	{ "mode", set_iface_mode, NULL, false },
 	{},
 };
 
 static const struct key feed_keys[] = {
-	{ "name", set_feed_name, true },
-	{ "source", set_source, true },
-	{ "format", set_format, false },
-	{ "action", set_action, false },
-	{ "ede", set_ede, false },
-	{ "kind", set_kind, false },
-	{ "refresh", set_refresh, false },
-	{ "max_shrink", set_max_shrink, false },
+	{ "name", set_feed_name, NULL, true },
+	{ "source", set_source, NULL, true },
+	{ "format", set_format, NULL, false },
+	{ "action", set_action, NULL, false },
+	{ "ede", set_ede, NULL, false },
+	{ "kind", set_kind, NULL, false },
+	{ "refresh", set_refresh, NULL, false },
+	{ "max_shrink", set_max_shrink, NULL, false },
 	{},
 };
 
@@ -376,40 +362,72 @@ static yaml_node_t *item(struct reader *r, yaml_node_t *seq, size_t i)
 	return yaml_document_get_node(&r->doc, seq->data.sequence.items.start[i]);
 }
 
-static int set_interfaces(struct reader *r, yaml_node_t *v, const char *key, void *out)
+/* How to read a list whose items are mappings. */
+struct list_of {
+	const struct key *keys;
+	size_t size;			/* of one item */
+	size_t max;			/* items at most */
+	void (*init)(void *item, unsigned long line);	/* the defaults, before the keys */
+	int (*check)(struct reader *r, yaml_node_t *node, const char *path,
+		     void *items, size_t i);	/* item i against the rest, after them */
+};
+
+/* *items (calloc'd, the caller's) gets the list's items; *count, how many were started. */
+static int read_list(struct reader *r, yaml_node_t *v, const char *key,
+		     const struct list_of *of, void **items, size_t *count)
 {
-	struct xdpdns_conf *conf = out;
 	char path[64];
 	size_t n;
 	int err = check_sequence(r, v, key, &n);
 
 	if (err)
 		return err;
-	conf->ifaces = calloc(n ? n : 1, sizeof(*conf->ifaces));
-	if (!conf->ifaces)
+	if (n > of->max)
+		return fail(r, v, key, "%zu items: at most %zu", n, of->max);
+	*items = calloc(n ? n : 1, of->size);
+	if (!*items)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		struct xdpdns_conf_iface *iface = &conf->ifaces[i];
 		yaml_node_t *node = item(r, v, i);
+		void *it = (char *)*items + i * of->size;
 
 		snprintf(path, sizeof(path), "%s[%zu]", key, i);
-		iface->mode = XDP_MODE_NATIVE;
-		iface->line = node->start_mark.line + 1;
-		err = read_map(r, node, path, iface_keys, iface);
+		of->init(it, node->start_mark.line + 1);
+		(*count)++;
+		err = read_map(r, node, path, of->keys, it);
+		if (!err)
+			err = of->check(r, node, path, *items, i);
 		if (err)
 			return err;
-		conf->nifaces++;
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(conf->ifaces[j].name, iface->name))
-				return fail(r, node, path, "interface '%s' is also at line %lu",
-					    iface->name, conf->ifaces[j].line);
 	}
 	return 0;
 }
 
-/* What a feed is when its keys are not given. */
-static void feed_defaults(struct xdpdns_conf_feed *feed, unsigned long line)
+static void iface_defaults(void *item, unsigned long line)
 {
+	struct xdpdns_conf_iface *iface = item;
+
+	iface->mode = XDP_MODE_NATIVE;
+	iface->line = line;
+}
+
+static int check_iface(struct reader *r, yaml_node_t *node, const char *path,
+		       void *items, size_t i)
+{
+	const struct xdpdns_conf_iface *ifaces = items;
+
+	for (size_t j = 0; j < i; j++)
+		if (!strcmp(ifaces[j].name, ifaces[i].name))
+			return fail(r, node, path, "interface '%s' is also at line %lu",
+				    ifaces[i].name, ifaces[j].line);
+	return 0;
+}
+
+/* What a feed is when its keys are not given. */
+static void feed_defaults(void *item, unsigned long line)
+{
+	struct xdpdns_conf_feed *feed = item;
+
 	feed->format = XDPDNS_FMT_AUTO;
 	feed->action = XDPDNS_ACT_NXDOMAIN;
 	feed->kind = XDPDNS_KIND_EXACT | XDPDNS_KIND_BELOW;
@@ -418,55 +436,55 @@ static void feed_defaults(struct xdpdns_conf_feed *feed, unsigned long line)
 }
 
 static int check_feed(struct reader *r, yaml_node_t *node, const char *path,
-		      const struct xdpdns_conf *conf, struct xdpdns_conf_feed *feed)
+		      void *items, size_t i)
 {
+	struct xdpdns_conf_feed *feeds = items, *feed = &feeds[i];
+
 	if (feed->refresh_s && !feed->is_url)
 		return fail(r, node, path, "refresh is for a URL; a file is watched and read "
 			    "when it changes");
 	if (!feed->refresh_s)
 		feed->refresh_s = XDPDNS_REFRESH_DEFAULT_S;
-	for (size_t j = 0; j + 1 < conf->nfeeds; j++)
-		if (!strcmp(conf->feeds[j].name, feed->name))
+	for (size_t j = 0; j < i; j++)
+		if (!strcmp(feeds[j].name, feed->name))
 			return fail(r, node, path, "feed name '%s' is also used at line %lu",
-				    feed->name, conf->feeds[j].line);
+				    feed->name, feeds[j].line);
 	return 0;
 }
 
+static int set_interfaces(struct reader *r, yaml_node_t *v, const char *key, void *out)
+{
+	static const struct list_of ifaces = {
+		iface_keys, sizeof(struct xdpdns_conf_iface), 1024, iface_defaults, check_iface,
+	};
+	struct xdpdns_conf *conf = out;
+	void *items = NULL;
+	int err = read_list(r, v, key, &ifaces, &items, &conf->nifaces);
+
+	conf->ifaces = items;
+	return err;
+}
+
+/* Feed ids are 1 to XDPDNS_FEEDS_MAX - 1, 0 being the hand rules'. */
 static int set_feeds(struct reader *r, yaml_node_t *v, const char *key, void *out)
 {
+	static const struct list_of feeds = {
+		feed_keys, sizeof(struct xdpdns_conf_feed), XDPDNS_FEEDS_MAX - 1, feed_defaults,
+		check_feed,
+	};
 	struct xdpdns_conf *conf = out;
-	char path[64];
-	size_t n;
-	int err = check_sequence(r, v, key, &n);
+	void *items = NULL;
+	int err = read_list(r, v, key, &feeds, &items, &conf->nfeeds);
 
-	if (err)
-		return err;
-	if (n >= XDPDNS_FEEDS_MAX)
-		return fail(r, v, key, "%zu feeds: at most %d", n, XDPDNS_FEEDS_MAX - 1);
-	conf->feeds = calloc(n ? n : 1, sizeof(*conf->feeds));
-	if (!conf->feeds)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		struct xdpdns_conf_feed *feed = &conf->feeds[i];
-		yaml_node_t *node = item(r, v, i);
-
-		snprintf(path, sizeof(path), "%s[%zu]", key, i);
-		feed_defaults(feed, node->start_mark.line + 1);
-		conf->nfeeds++;
-		err = read_map(r, node, path, feed_keys, feed);
-		if (!err)
-			err = check_feed(r, node, path, conf, feed);
-		if (err)
-			return err;
-	}
-	return 0;
+	conf->feeds = items;
+	return err;
 }
 
 static const struct key top_keys[] = {
-	{ "pin_dir", set_pin_dir, false },
-	{ "state_dir", set_state_dir, false },
-	{ "interfaces", set_interfaces, false },
-	{ "feeds", set_feeds, false },
+	{ "pin_dir", set_pin_dir, NULL, false },
+	{ "state_dir", set_state_dir, NULL, false },
+	{ "interfaces", NULL, set_interfaces, false },
+	{ "feeds", NULL, set_feeds, false },
 	{},
 };
 
