@@ -303,7 +303,7 @@ test_hand_rules() {
 	"$X" block h1.test 2> /dev/null
 	is_blocked h1.test
 	check $? "xdpdns block while the daemon runs"
-	printf 'k1.test\n' >> "$LAB_DIR/feeds/local.txt"
+	printf 'k1.test\nbad..test\n' >> "$LAB_DIR/feeds/local.txt"
 	until_true 1 is_blocked k1.test
 	check $? "the daemon rebuilds for a feed change"
 	is_blocked h1.test
@@ -371,6 +371,9 @@ test_sigterm() {
 	check $? "SIGTERM: the daemon says it stops and the program stays"
 	wait "$DAEMON_PID"
 	check $? "SIGTERM: exit 0"
+	log_has "feed 'local': 13 rules; versions: 1 taken, 0 refused, 0 fetch errors, 0 parse errors, 0 not modified; 1 bad lines" &&
+		log_has "feed 'remote': 2 rules; versions: 1 taken, 0 refused, [1-9][0-9]* fetch errors, 0 parse errors, [0-9]+ not modified; 0 bad lines"
+	check $? "on exit, each feed's counts since the restart: versions taken, failures, bad lines"
 	forget_pid "$DAEMON_PID"
 	is_blocked f3.test
 	check $? "after the daemon exits the last generation is still enforced"

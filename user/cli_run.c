@@ -123,8 +123,12 @@ static int fill_feed(struct daemon *d, struct xdpdns_run_feed *f,
 		watch_file(d, f);
 		return 0;
 	}
-	if (asprintf(&f->path, "%s/fetched/%s.body", dir, conf->name) < 0 ||
-	    asprintf(&f->meta, "%s/fetched/%s.meta", dir, conf->name) < 0)
+	/* asprintf leaves its pointer undefined on failure: free_feeds needs NULL. */
+	if (asprintf(&f->path, "%s/fetched/%s.body", dir, conf->name) < 0)
+		f->path = NULL;
+	if (asprintf(&f->meta, "%s/fetched/%s.meta", dir, conf->name) < 0)
+		f->meta = NULL;
+	if (!f->path || !f->meta)
 		return -ENOMEM;
 	f->next_fetch_ms = cli_now_ms();
 	return 0;
@@ -609,10 +613,25 @@ static int make_fetched_dir(const struct daemon *d)
 	return err;
 }
 
+/* What became of each feed's versions since the daemon started. */
+static void log_health(const struct daemon *d)
+{
+	for (size_t i = 0; i < d->nfeeds; i++) {
+		const struct xdpdns_feed_health *h = &d->feeds[i].health;
+
+		pr_info("feed '%s': %zu rules; versions: %llu taken, %llu refused, %llu fetch "
+			"errors, %llu parse errors, %llu not modified; %llu bad lines\n",
+			d->feeds[i].conf->name, h->rules, h->versions, h->refused,
+			h->fetch_errors, h->parse_errors, h->not_modified, h->bad_lines);
+	}
+}
+
 static void say_stopped(const struct daemon *d)
 {
 	struct xdpdns_pins pins;
 	struct xdpdns_gen *live;
+
+	log_health(d);
 
 	if (xdpdns_pins_open(d->args.pin_dir, &pins)) {
 		pr_info("stopped by %s\n", strsignal(d->stop_signal));
