@@ -222,22 +222,39 @@ static int set_source(struct reader *r, yaml_node_t *v, const char *key,
 	return feed->source ? 0 : -ENOMEM;
 }
 
+static const char *format_name(int i)
+{
+	return xdpdns_format_name(i);
+}
+
+static const char *action_name(int i)
+{
+	return xdpdns_action_name(i);
+}
+
+/* "a, b, c": what name_of gives from first on, up to its first NULL. */
+static void name_list(const char *(*name_of)(int), int first, char *buf, size_t size)
+{
+	const char *name;
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (int i = first; (name = name_of(i)) && n < size; i++)
+		n += snprintf(buf + n, size - n, "%s%s", n ? ", " : "", name);
+}
+
 static int set_format(struct reader *r, yaml_node_t *v, const char *key,
 		      const char *text, void *out)
 {
 	struct xdpdns_conf_feed *feed = out;
 	int fmt = xdpdns_format_parse(text);
-	const char *name;
 	char known[128];
-	size_t n = 0;
 
 	if (fmt >= 0) {
 		feed->format = fmt;
 		return 0;
 	}
-	known[0] = 0;
-	for (int i = 0; (name = xdpdns_format_name(i)) && n < sizeof(known); i++)
-		n += snprintf(known + n, sizeof(known) - n, "%s%s", i ? ", " : "", name);
+	name_list(format_name, 0, known, sizeof(known));
 	return fail(r, v, key, "unknown format '%s': one of %s", text, known);
 }
 
@@ -247,16 +264,12 @@ static int set_action(struct reader *r, yaml_node_t *v, const char *key,
 	struct xdpdns_conf_feed *feed = out;
 	int action = xdpdns_action_parse(text);
 	char known[128];
-	size_t n = 0;
 
 	if (action >= 0) {
 		feed->action = action;
 		return 0;
 	}
-	known[0] = 0;
-	for (int a = XDPDNS_ACT_PASS + 1; a < XDPDNS_ACT_COUNT && n < sizeof(known); a++)
-		n += snprintf(known + n, sizeof(known) - n, "%s%s", n ? ", " : "",
-			      xdpdns_action_name(a));
+	name_list(action_name, XDPDNS_ACT_PASS + 1, known, sizeof(known));
 	return fail(r, v, key, "unknown action '%s': one of %s", text, known);
 }
 
