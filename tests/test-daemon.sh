@@ -192,6 +192,8 @@ test_start() {
 	check $? "the URL feed's rules carry the configured EDE code"
 	[ -s "$XDPDNS_STATE_DIR/fetched/remote.body" ]
 	check $? "the URL's body is kept in the state directory"
+	exit_is 1 "a second daemon on the same state directory" "another 'xdpdns run' uses" \
+		run --config "$LAB_DIR/xdpdns.yaml"
 }
 
 test_file_change() {

@@ -16,6 +16,7 @@
  * `xdpdns block` meanwhile are kept.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/file.h>
 #include <sys/inotify.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -52,6 +54,7 @@ struct daemon {
 	feed_name_t *dropped;		/* feeds a reloaded config left out */
 	size_t ndropped;
 	int sig_fd, ino_fd;
+	int lock_fd;			/* held while the daemon runs */
 	double rebuild_at_ms;		/* 0: no rebuild due */
 	bool reorder;			/* the set or order of feeds changed */
 	int stop_signal;
@@ -626,6 +629,30 @@ static void log_health(const struct daemon *d)
 	}
 }
 
+/*
+ * One daemon per state directory: two would undo each other's feeds. The
+ * lock goes with the process, however it ends.
+ */
+static int lock_daemon(struct daemon *d)
+{
+	char *path;
+	int err = 0;
+
+	if (asprintf(&path, "%s/daemon.lock", d->args.state_dir) < 0)
+		return -ENOMEM;
+	d->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (d->lock_fd < 0 || flock(d->lock_fd, LOCK_EX | LOCK_NB)) {
+		err = -errno;
+		if (err == -EWOULDBLOCK)
+			pr_err("another 'xdpdns run' uses the state directory '%s' (it holds "
+			       "'%s'): stop it first\n", d->args.state_dir, path);
+		else
+			pr_err("cannot lock '%s': %s\n", path, strerror(-err));
+	}
+	free(path);
+	return err;
+}
+
 static void say_stopped(const struct daemon *d)
 {
 	struct xdpdns_pins pins;
@@ -655,6 +682,8 @@ static int start(struct daemon *d)
 	if (!err)
 		err = make_fetched_dir(d);
 	if (!err)
+		err = lock_daemon(d);
+	if (!err)
 		err = attach_ifaces(d);
 	if (!err)
 		err = setup_feeds(d, NULL, 0);
@@ -669,7 +698,7 @@ static int start(struct daemon *d)
 
 static int run_run(const struct cli_args *a)
 {
-	struct daemon d = { .cmdline = a, .sig_fd = -1, .ino_fd = -1 };
+	struct daemon d = { .cmdline = a, .sig_fd = -1, .ino_fd = -1, .lock_fd = -1 };
 	const char *path = cli_opt(a, &cli_run, "config");
 	char why[768];
 	int err;
@@ -694,6 +723,8 @@ static int run_run(const struct cli_args *a)
 		close(d.sig_fd);
 	if (d.ino_fd >= 0)
 		close(d.ino_fd);
+	if (d.lock_fd >= 0)
+		close(d.lock_fd);
 	return err ? EXIT_FAIL : EXIT_OK;
 }
 
