@@ -46,7 +46,15 @@ is_blocked() { ask "$1" && blocked; }
 is_open() { ask "$1" && from_unbound; }
 both() { is_blocked "$1" && is_open "$2"; }
 log_has() { grep -qE -- "$1" "$LAB_DIR/daemon.log"; }
-generation() { "$X" stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["generation"])'; }
+# One value of `xdpdns stats --json`, by its path: generation, or counters queries.
+stat() {
+	"$X" stats --json | python3 -c 'import json, sys
+v = json.load(sys.stdin)
+for k in sys.argv[1:]:
+    v = v[k]
+print(v)' "$@"
+}
+generation() { stat generation; }
 
 # Write a file by renaming a new one over it, as editors and fetch tools do.
 write_over() {
@@ -312,16 +320,12 @@ test_hand_rules() {
 	check $? "the hand rule survived the daemon's rebuild"
 }
 
-stats_queries() {
-	"$X" stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["counters"]["queries"])'
-}
-
 test_kill_and_restart() {
 	for i in $(seq 25); do
 		echo "x$i.f3.test A"
 		echo "o$i.open.test A"
 	done > "$LAB_DIR/queries.txt"
-	before=$(stats_queries)
+	before=$(stat counters queries)
 	gen=$(generation)
 
 	# 50 names 20 times at 500 queries a second: two seconds, bounded.
@@ -352,7 +356,7 @@ test_kill_and_restart() {
 	check $? "dnsperf across the kill and the restart: 1000 sent, none lost, 500 NXDOMAIN for 500 blocked"
 	[ $? -eq 0 ] || sed 's/^/# /' "$LAB_DIR/dnsperf.out"
 
-	after=$(stats_queries)
+	after=$(stat counters queries)
 	[ "$after" -ge $((before + 1000)) ]
 	check $? "the counters kept counting across the restart ($before to $after queries)"
 	until_true 5 test "$(generation)" -gt "$gen"

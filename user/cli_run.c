@@ -263,7 +263,7 @@ static bool order_feeds(struct daemon *d, struct xdpdns_state *st)
 }
 
 /* One line: the feeds of the coming generation, in the order they are asked. */
-static void log_feeds(const struct xdpdns_state *st, size_t changed)
+static void log_feeds(const struct xdpdns_state *st, size_t taken)
 {
 	const struct xdpdns_feed **order = calloc(st->nfeeds + 1, sizeof(*order));
 	char line[1024];
@@ -276,7 +276,7 @@ static void log_feeds(const struct xdpdns_state *st, size_t changed)
 	for (size_t i = 0; i < n && len < sizeof(line); i++)
 		len += snprintf(line + len, sizeof(line) - len, "%s%s %zu", i ? ", " : "",
 				order[i]->name, order[i]->nrules);
-	pr_info("rebuilding with %zu feed versions taken; rules by feed: %s\n", changed, line);
+	pr_info("rebuilding with %zu feed versions taken; rules by feed: %s\n", taken, line);
 	free(order);
 }
 
