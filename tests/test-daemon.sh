@@ -22,11 +22,18 @@ done
 
 HTTP_PORT=8053
 DAEMON_PID=
+# A second link, for an interface added by a reload.
+LAB_IF_RES2=xr2$$
+LAB_IF_CLI2=xc2$$
+LAB_RES4_2=198.18.1.1
+LAB_EXTRA_ADDRS=$LAB_RES4_2
+# Set to 1 to have write_config add the second interface and the late feed.
+CONF_MORE=
 
 trap lab_down EXIT
 
 # kdig from the client host, bounded: one try of one second. Sets $out.
-ask() { out=$(lab_cli kdig @"$LAB_RES4" +time=1 +retry=0 "$1" A 2>&1); }
+ask() { out=$(lab_cli kdig @"${2:-$LAB_RES4}" +time=1 +retry=0 "$1" A 2>&1); }
 
 # The answer in $out: NXDOMAIN without aa (the program), or Unbound's (aa).
 blocked() { has "$out" "status: NXDOMAIN" && ! has "$out" "Flags: qr aa"; }
@@ -42,7 +49,7 @@ until_true() {
 	done
 }
 
-is_blocked() { ask "$1" && blocked; }
+is_blocked() { ask "$@" && blocked; }
 is_open() { ask "$1" && from_unbound; }
 both() { is_blocked "$1" && is_open "$2"; }
 log_has() { grep -qE -- "$1" "$LAB_DIR/daemon.log"; }
@@ -69,6 +76,7 @@ write_config() {
 		echo "interfaces:"
 		echo "  - name: $LAB_IF_RES"
 		echo "    mode: native"
+		[ -z "$CONF_MORE" ] || echo "  - name: $LAB_IF_RES2"
 		echo "feeds:"
 		echo "  - name: local"
 		echo "    source: feeds/local.txt"
@@ -80,9 +88,7 @@ write_config() {
 		echo "  - name: tagged"
 		echo "    source: http://127.0.0.1:$HTTP_PORT/tagged.txt"
 		echo "    refresh: 300ms"
-		for extra in "$@"; do
-			echo "$extra"
-		done
+		[ -z "$CONF_MORE" ] || printf '  - name: late\n    source: %s\n' "$LAB_DIR/feeds/late.txt"
 	} > "$LAB_DIR/xdpdns.yaml"
 }
 
@@ -142,6 +148,12 @@ new_remote() {
 
 lab_setup() {
 	lab_up || return 1
+	ip link add "$LAB_IF_RES2" netns "$LAB_NS_RES" type veth \
+		peer name "$LAB_IF_CLI2" netns "$LAB_NS_CLI" || return 1
+	lab_res ip addr add "$LAB_RES4_2/24" dev "$LAB_IF_RES2"
+	lab_cli ip addr add 198.18.1.2/24 dev "$LAB_IF_CLI2"
+	lab_res ip link set "$LAB_IF_RES2" up
+	lab_cli ip link set "$LAB_IF_CLI2" up
 	data=("open.test. A 198.18.0.100")
 	for n in f1 f2 f3 f4 f5 b1 b2 b3 r1 r2 r3 t1 t2 h1 k1 late; do
 		data+=("$n.test. A 198.18.0.101")
@@ -158,7 +170,8 @@ lab_setup() {
 	write_config
 	start_http || return 1
 	# Without a program on the client end, native XDP_TX frames are lost.
-	lab_attach peer "$LAB_NS_CLI" "$LAB_IF_CLI" native --pass
+	lab_attach peer "$LAB_NS_CLI" "$LAB_IF_CLI" native --pass &&
+		lab_attach peer2 "$LAB_NS_CLI" "$LAB_IF_CLI2" native --pass
 }
 
 # exit_is STATUS WHAT REGEX ARGS...: xdpdns ARGS exits STATUS, saying REGEX.
@@ -288,13 +301,18 @@ test_refusals() {
 }
 
 test_sighup() {
-	write_config "  - name: late" "    source: $LAB_DIR/feeds/late.txt"
-	printf 'late.test\n' > "$LAB_DIR/feeds/late.txt"
+	CONF_MORE=1 write_config
 	kill -HUP "$DAEMON_PID"
-	until_true 2 is_blocked late.test
-	check $? "SIGHUP with a feed added: its names are blocked"
-	log_has "config '.*' reloaded: 1 interfaces, 4 feeds"
+	until_true 2 is_blocked f5.test "$LAB_RES4_2"
+	check $? "SIGHUP with an interface added: attached, enforcing the feeds"
+	until_true 2 log_has "cannot read '.*/late\.txt'"
+	check $? "SIGHUP with a feed whose file is not there yet: reported"
+	log_has "config '.*' reloaded: 2 interfaces, 4 feeds"
 	check $? "the reload is logged"
+	start=$(date +%s%N)
+	write_over "$LAB_DIR/feeds/late.txt" 'late.test\n'
+	until_true 1 is_blocked late.test
+	check $? "the file created later is read within 1 s ($((($(date +%s%N) - start) / 1000000)) ms)"
 
 	printf 'feeds: [\n' > "$LAB_DIR/xdpdns.yaml"
 	kill -HUP "$DAEMON_PID"
@@ -307,6 +325,8 @@ test_sighup() {
 	kill -HUP "$DAEMON_PID"
 	until_true 2 is_open late.test
 	check $? "SIGHUP with the feed taken out: its names are open again"
+	is_blocked f5.test "$LAB_RES4_2"
+	check $? "an interface taken out of the config stays attached"
 }
 
 test_hand_rules() {
@@ -383,12 +403,13 @@ test_sigterm() {
 	forget_pid "$DAEMON_PID"
 	is_blocked f3.test
 	check $? "after the daemon exits the last generation is still enforced"
-	lab_res "$X" detach "$LAB_IF_RES" > /dev/null 2>&1
-	check $? "detach"
+	lab_res "$X" detach "$LAB_IF_RES2" > /dev/null 2>&1 &&
+		lab_res "$X" detach "$LAB_IF_RES" > /dev/null 2>&1
+	check $? "detach both interfaces"
 }
 
 if lab_setup; then
-	check 0 "lab set up: Unbound, an HTTP server, a pass program on the client end"
+	check 0 "lab set up: two links, Unbound, an HTTP server, pass programs on the client ends"
 	test_bad_invocations
 	test_start
 	test_file_change
@@ -399,6 +420,7 @@ if lab_setup; then
 	test_kill_and_restart
 	test_sigterm
 	lab_detach peer
+	lab_detach peer2
 else
 	check 1 "lab set up"
 fi
