@@ -43,15 +43,13 @@
 #define POLL_MAX_MS		3600000
 #define WATCH_MASK		(IN_CLOSE_WRITE | IN_MOVED_TO)
 
-typedef char feed_name_t[XDPDNS_FEED_NAME_MAX + 1];
-
 struct daemon {
 	const struct cli_args *cmdline;
 	struct cli_args args;		/* the directories in effect */
 	struct xdpdns_conf conf;
 	struct xdpdns_run_feed *feeds;	/* one per config feed, in its order */
 	size_t nfeeds;
-	feed_name_t *dropped;		/* feeds a reloaded config left out */
+	char (*dropped)[XDPDNS_FEED_NAME_MAX + 1];	/* feeds a reloaded config left out */
 	size_t ndropped;
 	int sig_fd, ino_fd;
 	int lock_fd;			/* held while the daemon runs */
@@ -453,7 +451,7 @@ static int note_dropped(struct daemon *d, const struct xdpdns_conf *fresh)
 {
 	for (size_t i = 0; i < d->conf.nfeeds; i++) {
 		const char *name = d->conf.feeds[i].name;
-		feed_name_t *grown;
+		char (*grown)[XDPDNS_FEED_NAME_MAX + 1];
 
 		if (xdpdns_conf_feed(fresh, name))
 			continue;
