@@ -32,12 +32,13 @@ CONF_MORE=
 
 trap lab_down EXIT
 
-# kdig from the client host, bounded: one try of one second. Sets $out.
-ask() { out=$(lab_cli kdig @"${2:-$LAB_RES4}" +time=1 +retry=0 "$1" A 2>&1); }
+# kdig NAME A [@SERVER] from the client host, bounded: one try of one
+# second. Sets $out.
+ask_a() { out=$(lab_cli kdig @"${2:-$LAB_RES4}" +time=1 +retry=0 "$1" A 2>&1); }
 
 # The answer in $out: NXDOMAIN without aa (the program), or Unbound's (aa).
-blocked() { has "$out" "status: NXDOMAIN" && ! has "$out" "Flags: qr aa"; }
-from_unbound() { has "$out" "status: NOERROR" && has "$out" "Flags: qr aa"; }
+by_program() { has "$out" "status: NXDOMAIN" && ! has "$out" "Flags: qr aa"; }
+by_unbound() { has "$out" "status: NOERROR" && has "$out" "Flags: qr aa"; }
 
 # until_true SECONDS COMMAND...: COMMAND succeeds within SECONDS, tried every 50 ms.
 until_true() {
@@ -49,8 +50,8 @@ until_true() {
 	done
 }
 
-is_blocked() { ask "$@" && blocked; }
-is_open() { ask "$1" && from_unbound; }
+is_blocked() { ask_a "$@" && by_program; }
+is_open() { ask_a "$1" && by_unbound; }
 both() { is_blocked "$1" && is_open "$2"; }
 log_has() { grep -qE -- "$1" "$LAB_DIR/daemon.log"; }
 # One value of `xdpdns stats --json`, by its path: generation, or counters queries.
@@ -148,12 +149,7 @@ new_remote() {
 
 lab_setup() {
 	lab_up || return 1
-	ip link add "$LAB_IF_RES2" netns "$LAB_NS_RES" type veth \
-		peer name "$LAB_IF_CLI2" netns "$LAB_NS_CLI" || return 1
-	lab_res ip addr add "$LAB_RES4_2/24" dev "$LAB_IF_RES2"
-	lab_cli ip addr add 198.18.1.2/24 dev "$LAB_IF_CLI2"
-	lab_res ip link set "$LAB_IF_RES2" up
-	lab_cli ip link set "$LAB_IF_CLI2" up
+	lab_second_link || return 1
 	data=("open.test. A 198.18.0.100")
 	for n in f1 f2 f3 f4 f5 b1 b2 b3 r1 r2 r3 t1 t2 h1 k1 late; do
 		data+=("$n.test. A 198.18.0.101")
