@@ -39,6 +39,18 @@ lab_up() {
 	lab_cli ip link set "$LAB_IF_CLI" up
 }
 
+# A second link between the two hosts, for a second interface: the caller
+# names its ends LAB_IF_RES2 and LAB_IF_CLI2 and gives the resolver's
+# address LAB_RES4_2 in a /24 of its own; the client end gets .2 of it.
+lab_second_link() {
+	ip link add "$LAB_IF_RES2" netns "$LAB_NS_RES" type veth \
+		peer name "$LAB_IF_CLI2" netns "$LAB_NS_CLI" || return 1
+	lab_res ip addr add "$LAB_RES4_2/24" dev "$LAB_IF_RES2"
+	lab_cli ip addr add "${LAB_RES4_2%.*}.2/24" dev "$LAB_IF_CLI2"
+	lab_res ip link set "$LAB_IF_RES2" up
+	lab_cli ip link set "$LAB_IF_CLI2" up
+}
+
 # Start Unbound on the resolver host with the given local-data lines (one
 # "NAME TYPE DATA" per argument) and wait until it answers.
 lab_unbound() {

@@ -62,12 +62,7 @@ counters_moved() {
 
 lab_setup() {
 	lab_up || return 1
-	ip link add "$LAB_IF_RES2" netns "$LAB_NS_RES" type veth \
-		peer name "$LAB_IF_CLI2" netns "$LAB_NS_CLI" || return 1
-	lab_res ip addr add "$LAB_RES4_2/24" dev "$LAB_IF_RES2"
-	lab_cli ip addr add 198.18.1.2/24 dev "$LAB_IF_CLI2"
-	lab_res ip link set "$LAB_IF_RES2" up
-	lab_cli ip link set "$LAB_IF_CLI2" up
+	lab_second_link || return 1
 
 	data=("open.test. A 198.18.0.100" "open.test. AAAA 2001:2::100"
 	      "www.exact.test. A 198.18.0.101" "ok.tracker.test. A 198.18.0.102"

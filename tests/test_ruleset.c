@@ -447,6 +447,36 @@ static void test_state_feed_order(void **state)
 	remove_state(dir);
 }
 
+/* Reordering follows the given names, keeps the rest, and survives a save. */
+static void test_state_reorder(void **state)
+{
+	const char *const want[] = { "c", "no-such-feed", "a", "c", "hand" };
+	const struct xdpdns_feed *order[5];
+	char *dir = state_dir();
+	struct xdpdns_state st;
+
+	(void)state;
+	assert_int_equal(xdpdns_state_open(&st, dir, true), 0);
+	assert_non_null(xdpdns_state_add_feed(&st, "a", XDPDNS_ACT_NXDOMAIN, "x"));
+	assert_non_null(xdpdns_state_add_feed(&st, "b", XDPDNS_ACT_NXDOMAIN, "y"));
+	assert_non_null(xdpdns_state_add_feed(&st, "c", XDPDNS_ACT_NXDOMAIN, "z"));
+	assert_non_null(xdpdns_state_add_feed(&st, "d", XDPDNS_ACT_NXDOMAIN, "w"));
+	xdpdns_state_reorder(&st, want, 5);
+	assert_int_equal(xdpdns_state_save_list(&st), 0);
+	xdpdns_state_close(&st);
+
+	assert_int_equal(xdpdns_state_open(&st, dir, false), 0);
+	assert_int_equal(xdpdns_state_order(&st, order), 5);
+	assert_string_equal(order[0]->name, "hand");
+	assert_string_equal(order[1]->name, "c");
+	assert_string_equal(order[2]->name, "a");
+	assert_string_equal(order[3]->name, "b");
+	assert_string_equal(order[4]->name, "d");
+	assert_int_equal(xdpdns_state_feed(&st, "c")->id, 3);
+	xdpdns_state_close(&st);
+	remove_state(dir);
+}
+
 static void write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -506,6 +536,7 @@ int main(void)
 		cmocka_unit_test(test_explain_winner_and_losers),
 		cmocka_unit_test(test_state_round_trip),
 		cmocka_unit_test(test_state_feed_order),
+		cmocka_unit_test(test_state_reorder),
 		cmocka_unit_test(test_state_bad_line_refused),
 		cmocka_unit_test(test_state_feed_names),
 	};

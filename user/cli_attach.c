@@ -4,7 +4,6 @@
  * attach, detach, stats.
  */
 #include <errno.h>
-#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,16 +12,6 @@
 #include "log.h"
 #include "names.h"
 #include "stats.h"
-
-static int iface_index(const char *name)
-{
-	int ifindex = if_nametoindex(name);
-
-	if (!ifindex)
-		pr_err("no interface '%s' here (see 'ip link'; in a network namespace, run "
-		       "xdpdns inside it)\n", name);
-	return ifindex;
-}
 
 static int parse_mode(const char *text, enum xdp_attach_mode *mode)
 {
@@ -33,24 +22,6 @@ static int parse_mode(const char *text, enum xdp_attach_mode *mode)
 	else
 		return cli_usage_error("attach", "unknown mode '%s': native or skb", text);
 	return 0;
-}
-
-/* The stored rules as the first generation, when nothing is pinned yet. */
-static int first_generation(const struct cli_args *a, const struct xdpdns_state *st,
-			    struct xdpdns_gen **gen)
-{
-	struct xdpdns_pins pins;
-	int err;
-
-	*gen = NULL;
-	err = xdpdns_pins_open(a->pin_dir, &pins);
-	if (!err) {
-		xdpdns_pins_close(&pins);
-		return 0;
-	}
-	if (err != -ENOENT)
-		return err;
-	return cli_compile(st, 1, gen);
 }
 
 static int run_attach(const struct cli_args *a)
@@ -65,12 +36,12 @@ static int run_attach(const struct cli_args *a)
 
 	if (parse_mode(cli_opt(a, &cli_attach, "mode"), &mode))
 		return EXIT_USAGE;
-	ifindex = iface_index(ifname);
+	ifindex = cli_iface_index(ifname);
 	if (!ifindex || xdpdns_state_open(&st, a->state_dir, true))
 		return EXIT_FAIL;
 
 	start = cli_now_ms();
-	err = first_generation(a, &st, &gen);
+	err = cli_first_generation(a, &st, &gen);
 	if (!err)
 		err = xdpdns_attach(a->pin_dir, ifindex, ifname, mode, gen, &created);
 	if (!err && created)
@@ -93,7 +64,7 @@ static int run_detach(const struct cli_args *a)
 	int ifindex, err;
 	bool last;
 
-	ifindex = iface_index(ifname);
+	ifindex = cli_iface_index(ifname);
 	if (!ifindex || xdpdns_state_open(&st, a->state_dir, true))
 		return EXIT_FAIL;
 	err = xdpdns_detach(a->pin_dir, ifindex, ifname, &last);

@@ -4,6 +4,7 @@
  * making it live when the program is attached.
  */
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,33 @@ int cli_compile(const struct xdpdns_state *st, __u64 generation, struct xdpdns_g
 	if (err)
 		pr_err("cannot build a policy generation: %s\n", strerror(-err));
 	return err;
+}
+
+int cli_iface_index(const char *name)
+{
+	int ifindex = if_nametoindex(name);
+
+	if (!ifindex)
+		pr_err("no interface '%s' here (see 'ip link'; in a network namespace, run "
+		       "xdpdns inside it)\n", name);
+	return ifindex;
+}
+
+int cli_first_generation(const struct cli_args *a, const struct xdpdns_state *st,
+			 struct xdpdns_gen **gen)
+{
+	struct xdpdns_pins pins;
+	int err;
+
+	*gen = NULL;
+	err = xdpdns_pins_open(a->pin_dir, &pins);
+	if (!err) {
+		xdpdns_pins_close(&pins);
+		return 0;
+	}
+	if (err != -ENOENT)
+		return err;
+	return cli_compile(st, 1, gen);
 }
 
 int cli_apply(const struct cli_args *a, const struct xdpdns_state *st)

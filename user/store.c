@@ -584,3 +584,22 @@ int xdpdns_state_drop_feed(struct xdpdns_state *st, struct xdpdns_feed *feed)
 	st->nfeeds--;
 	return 0;
 }
+
+void xdpdns_state_reorder(struct xdpdns_state *st, const char *const *names, size_t n)
+{
+	size_t next = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct xdpdns_feed *feed = xdpdns_state_feed(st, names[i]), moved;
+		size_t at;
+
+		if (!feed || feed == &st->hand)
+			continue;
+		at = feed - st->feeds;
+		if (at < next)		/* a name given twice: placed already */
+			continue;
+		moved = *feed;
+		memmove(&st->feeds[next + 1], &st->feeds[next], (at - next) * sizeof(moved));
+		st->feeds[next++] = moved;
+	}
+}

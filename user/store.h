@@ -133,6 +133,14 @@ int xdpdns_kind_parse(const char *name);
 int xdpdns_state_save_feed(const struct xdpdns_state *st, const struct xdpdns_feed *feed);
 int xdpdns_state_save_list(const struct xdpdns_state *st);
 
+/*
+ * Put the feeds called names[0..n-1] first in the stored order, in that
+ * order; the other feeds keep their order after them. Names that are not
+ * stored, and "hand", are ignored. Pointers to feeds taken before the call
+ * may point to other feeds after it. The caller saves the list.
+ */
+void xdpdns_state_reorder(struct xdpdns_state *st, const char *const *names, size_t n);
+
 /* Remove a feed's rules file and its entry; the caller saves the list. */
 int xdpdns_state_drop_feed(struct xdpdns_state *st, struct xdpdns_feed *feed);
 
