@@ -534,6 +534,16 @@ int xdpdns_gen_insert(struct xdpdns_gen *gen, const struct xdpdns_rule *rule)
 	return 0;
 }
 
+void xdpdns_gen_prefetch(const struct xdpdns_gen *gen, const struct xdpdns_name *name,
+			 __u16 set)
+{
+	struct gen_key k;
+
+	key_of_name(gen, name, set, &k);
+	__builtin_prefetch(filter_block(gen, &k));
+	__builtin_prefetch(&gen->bucket[k.place & gen->bucket_mask]);
+}
+
 int xdpdns_gen_remove(struct xdpdns_gen *gen, const struct xdpdns_name *name,
 		      __u16 set, __u8 kind)
 {

@@ -107,6 +107,14 @@ const struct xdpdns_gen_header *xdpdns_gen_header(const struct xdpdns_gen *gen);
 int xdpdns_gen_insert(struct xdpdns_gen *gen, const struct xdpdns_rule *rule);
 
 /*
+ * Fetch into the cache the filter block and home bucket that inserting or
+ * finding name in set reads: a hint for callers that know which names come
+ * next, as a big table is mostly cache misses. Changes nothing.
+ */
+void xdpdns_gen_prefetch(const struct xdpdns_gen *gen, const struct xdpdns_name *name,
+			 __u16 set);
+
+/*
  * Remove the given kind bits of rules for name in set, whatever their
  * action. Returns the number of slots changed (0 if none), never fails.
  */
