@@ -188,18 +188,27 @@ static bool buf_put(char *buf, size_t size, size_t *pos, const char *s, size_t n
 	return true;
 }
 
-/* Dots and backslashes inside a label are escaped, unprintables as \DDD. */
+/*
+ * Dots and backslashes inside a label are escaped, unprintables as \DDD.
+ * Written by hand: an snprintf() a byte was most of the time of storing a
+ * feed's rules.
+ */
 static bool format_byte(__u8 c, char *buf, size_t size, size_t *pos)
 {
-	char tmp[5];
-	int n;
+	char tmp[4];
+	int n = 0;
 
-	if (c == '.' || c == '\\')
-		n = snprintf(tmp, sizeof(tmp), "\\%c", c);
-	else if (c > ' ' && c < 0x7f)
-		n = snprintf(tmp, sizeof(tmp), "%c", c);
-	else
-		n = snprintf(tmp, sizeof(tmp), "\\%03u", c);
+	if (c == '.' || c == '\\') {
+		tmp[n++] = '\\';
+		tmp[n++] = c;
+	} else if (c > ' ' && c < 0x7f) {
+		tmp[n++] = c;
+	} else {
+		tmp[n++] = '\\';
+		tmp[n++] = '0' + c / 100;
+		tmp[n++] = '0' + c / 10 % 10;
+		tmp[n++] = '0' + c % 10;
+	}
 	return buf_put(buf, size, pos, tmp, n);
 }
 
