@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "ruleset.h"
 
@@ -160,6 +161,21 @@ static int index_feed(struct xdpdns_ruleset *rs, __u32 order)
 	return 0;
 }
 
+/*
+ * Zeroed memory for the owner table, in huge pages where the system lets a
+ * program ask for them: the table is probed at random, and with small pages
+ * nearly every probe of a large one also missed the TLB.
+ */
+static struct owner *table_alloc(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	madvise(p, size, MADV_HUGEPAGE);
+	return p;
+}
+
 struct xdpdns_ruleset *xdpdns_ruleset_build(const struct xdpdns_feed *const *feeds, size_t n)
 {
 	struct xdpdns_ruleset *rs = calloc(1, sizeof(*rs));
@@ -175,7 +191,7 @@ struct xdpdns_ruleset *xdpdns_ruleset_build(const struct xdpdns_feed *const *fee
 	rs->feeds = feeds;
 	rs->nfeeds = n;
 	rs->mask = slots - 1;
-	rs->table = calloc(slots, sizeof(*rs->table));
+	rs->table = table_alloc(slots * sizeof(*rs->table));
 	rs->matches = malloc((total ? total : 1) * sizeof(*rs->matches));
 	if (!rs->table || !rs->matches) {
 		xdpdns_ruleset_free(rs);
@@ -191,7 +207,8 @@ void xdpdns_ruleset_free(struct xdpdns_ruleset *rs)
 {
 	if (!rs)
 		return;
-	free(rs->table);
+	if (rs->table)
+		munmap(rs->table, (rs->mask + 1) * sizeof(*rs->table));
 	free(rs->matches);
 	free(rs);
 }
