@@ -542,7 +542,8 @@ static void depths_add(struct xdpdns_depths *d, int depth, __u8 kind)
  * The new or widened slot is published before other actions lose their
  * bits, so a concurrent query meets the old rule or the new one, never none.
  */
-int xdpdns_gen_insert(struct xdpdns_gen *gen, const struct xdpdns_rule *rule)
+int xdpdns_gen_insert_hashed(struct xdpdns_gen *gen, const struct xdpdns_rule *rule,
+			     const struct xdpdns_hash *h)
 {
 	struct xdpdns_slot *win[WINDOW_SLOTS], *same = NULL, *free_slot = NULL;
 	struct xdpdns_depths *depths;
@@ -555,7 +556,7 @@ int xdpdns_gen_insert(struct xdpdns_gen *gen, const struct xdpdns_rule *rule)
 	if (!depths)
 		return -ENOMEM;
 
-	key_of_name(gen, &rule->name, rule->set, &k);
+	key_make(h, rule->name.len, rule->set, &k);
 	n = window_slots(gen, &k, win);
 	for (int i = 0; i < n; i++) {
 		if (slot_is_key(win[i], &k) && slot_same_rule(win[i], rule))
@@ -580,12 +581,20 @@ int xdpdns_gen_insert(struct xdpdns_gen *gen, const struct xdpdns_rule *rule)
 	return 0;
 }
 
-void xdpdns_gen_prefetch(const struct xdpdns_gen *gen, const struct xdpdns_name *name,
+int xdpdns_gen_insert(struct xdpdns_gen *gen, const struct xdpdns_rule *rule)
+{
+	struct xdpdns_hash h;
+
+	xdpdns_name_hash(&rule->name, gen->hdr->seed, &h);
+	return xdpdns_gen_insert_hashed(gen, rule, &h);
+}
+
+void xdpdns_gen_prefetch(const struct xdpdns_gen *gen, const struct xdpdns_hash *h,
 			 __u16 set)
 {
 	struct gen_key k;
 
-	key_of_name(gen, name, set, &k);
+	key_make(h, 0, set, &k);		/* where a key goes does not depend on its length */
 	__builtin_prefetch(filter_block(gen, &k));
 	__builtin_prefetch(&gen->bucket[k.place & gen->bucket_mask]);
 }

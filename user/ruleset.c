@@ -253,25 +253,33 @@ static const struct match *own_first(const struct xdpdns_ruleset *rs, const stru
 	return best;
 }
 
-/* r holds the owner's name; the rest comes from the deciding match. */
+/* An owner on its way into the generation: its name and the name's hash there. */
+struct pending {
+	struct xdpdns_rule rule;
+	struct xdpdns_hash hash;
+};
+
+/* p holds the owner's name; the rest comes from the deciding match. */
 static int insert_cell(struct xdpdns_gen *gen, const struct xdpdns_ruleset *rs,
-		       struct xdpdns_rule *r, __u8 kind, const struct match *m)
+		       struct pending *p, __u8 kind, const struct match *m)
 {
+	struct xdpdns_rule *r = &p->rule;
+
 	r->kind = kind;
 	r->action = m->rule->action;
 	r->ede = m->rule->ede;
 	r->set = 0;
 	r->feed = rs->feeds[m->order]->id;
-	return xdpdns_gen_insert(gen, r);
+	return xdpdns_gen_insert_hashed(gen, r, &p->hash);
 }
 
-/* r holds the owner's name already (prepare_owner). */
+/* p was filled by prepare_owner(). */
 static int compile_owner(const struct xdpdns_ruleset *rs, const struct owner *o,
-			 struct xdpdns_gen *gen, struct xdpdns_rule *r, size_t *kept)
+			 struct xdpdns_gen *gen, struct pending *p, size_t *kept)
 {
 	const struct match *exact = own_first(rs, o, XDPDNS_KIND_EXACT);
 	const struct match *below = own_first(rs, o, XDPDNS_KIND_BELOW);
-	__u32 above = ancestors_first_order(rs, &r->name);
+	__u32 above = ancestors_first_order(rs, &p->rule.name);
 	int err = 0;
 
 	/* The same feed further up is less specific: the owner wins a tie. */
@@ -282,11 +290,11 @@ static int compile_owner(const struct xdpdns_ruleset *rs, const struct owner *o,
 
 	/* One rule deciding both kinds takes one slot, in one insert. */
 	if (exact && exact == below)
-		err = insert_cell(gen, rs, r, XDPDNS_KIND_EXACT | XDPDNS_KIND_BELOW, exact);
+		err = insert_cell(gen, rs, p, XDPDNS_KIND_EXACT | XDPDNS_KIND_BELOW, exact);
 	else if (exact)
-		err = insert_cell(gen, rs, r, XDPDNS_KIND_EXACT, exact);
+		err = insert_cell(gen, rs, p, XDPDNS_KIND_EXACT, exact);
 	if (!err && below && below != exact)
-		err = insert_cell(gen, rs, r, XDPDNS_KIND_BELOW, below);
+		err = insert_cell(gen, rs, p, XDPDNS_KIND_BELOW, below);
 	if (!err)
 		*kept += !!exact + !!below;
 	return err;
@@ -300,16 +308,16 @@ static const struct owner *owner_at(const struct xdpdns_ruleset *rs, size_t i)
 	return o->first == i ? o : NULL;
 }
 
-/* The owner's name into r, and what compiling it reads fetched into the cache. */
+/* The owner's name and hash into p; what compiling it reads, into the cache. */
 static void prepare_owner(const struct xdpdns_ruleset *rs, struct xdpdns_gen *gen, size_t i,
-			  struct xdpdns_rule *r)
+			  struct pending *p)
 {
 	const struct owner *o = owner_at(rs, i);
-	const struct xdpdns_name *name = &r->name;
+	const struct xdpdns_name *name = &p->rule.name;
 
 	if (!o)
 		return;
-	xdpdns_name_from_wire(o->wire, o->len, &r->name);
+	xdpdns_name_from_wire(o->wire, o->len, &p->rule.name);
 	for (int l = 1; l < name->labels; l++) {
 		int off = name->label_off[l];
 
@@ -317,7 +325,8 @@ static void prepare_owner(const struct xdpdns_ruleset *rs, struct xdpdns_gen *ge
 			__builtin_prefetch(&rs->table[wire_hash(name->wire + off,
 								name->len - off) & rs->mask]);
 	}
-	xdpdns_gen_prefetch(gen, name, 0);
+	xdpdns_name_hash(name, xdpdns_gen_header(gen)->seed, &p->hash);
+	xdpdns_gen_prefetch(gen, &p->hash, 0);
 }
 
 /*
@@ -329,7 +338,7 @@ static void prepare_owner(const struct xdpdns_ruleset *rs, struct xdpdns_gen *ge
  */
 static int compile_into(const struct xdpdns_ruleset *rs, struct xdpdns_gen *gen, size_t *kept)
 {
-	struct xdpdns_rule ring[AHEAD];
+	struct pending ring[AHEAD];
 	size_t n = rs->nmatches;
 
 	*kept = 0;
