@@ -265,8 +265,13 @@ static int run_round(const char *list, const char *dir, struct round *r)
 		return -errno;
 	fflush(stdout);
 	pid = fork();
-	if (pid < 0)
-		return -errno;
+	if (pid < 0) {
+		int err = -errno;
+
+		close(fds[0]);
+		close(fds[1]);
+		return err;
+	}
 	if (!pid) {
 		close(fds[0]);
 		child(list, dir, fds[1]);
