@@ -37,7 +37,7 @@ TLIB_OBJS := $(patsubst tests/%.c,$(OUT)/tests/%.o,$(TLIB_SRCS))
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all programs clean help test deps demo bench-datapath bench-cli
+.PHONY: all programs clean help test deps demo bench-datapath bench-feeds bench-cli
 
 # `make` on a fresh machine installs the dependencies first (as root).
 all: deps
@@ -90,6 +90,9 @@ demo: all
 bench-datapath: all
 	$(Q)$(OUT)/bench_datapath
 
+bench-feeds: all
+	$(Q)$(OUT)/bench_feeds
+
 bench-cli: all
 	$(Q)OUT=$(OUT) scripts/bench-cli.sh $(DEMO_HOSTS)
 
@@ -101,6 +104,7 @@ help:
 	@echo 'make demo            a real blocklist enforced on a veth lab in front of Unbound (root)'
 	@echo 'make test            install dependencies, build, run every test (root)'
 	@echo 'make bench-datapath  ns per packet through BPF_PROG_TEST_RUN'
+	@echo 'make bench-feeds     parse, compile, swap and memory of 100k to 10M names (root)'
 	@echo 'make bench-cli       attach, load and block timings on the veth lab (root)'
 	@echo 'make clean           remove $(OUT)/'
 	@echo 'V=1                  show the commands'

@@ -29,6 +29,7 @@
 #include "drop.skel.h"
 #include "xdpdns.skel.h"
 #include "policy.h"
+#include "blocknames.h"
 #include "pkt.h"
 
 #define RULES		1000000
@@ -41,51 +42,6 @@ struct frame {
 	__u8 data[512];
 	__u32 len;
 };
-
-/* xorshift64*: the same names in every run. */
-static __u64 rng_state = 0x9e3779b97f4a7c15ULL;
-
-static __u64 rng(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dULL;
-}
-
-static void random_label(char *out, int min, int max)
-{
-	static const char chars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-	int len = min + rng() % (max - min + 1);
-
-	for (int i = 0; i < len; i++)
-		out[i] = chars[rng() % (sizeof(chars) - 1)];
-	out[len] = '\0';
-}
-
-/*
- * A blocklist-like name: a registered domain of 5 to 16 characters under a
- * common TLD, with no, one or two labels in front (as in real feeds, where
- * most entries are registered domains or one host below one).
- */
-static void blocklist_name(char *out, size_t size, __u64 i)
-{
-	static const char *tlds[] = { "com", "net", "org", "ru", "info", "xyz", "top",
-				      "io", "de", "online", "site", "co.uk" };
-	char sld[20], sub[20];
-	int shape = rng() % 10;
-
-	random_label(sld, 5, 16);
-	random_label(sub, 2, 8);
-	if (shape < 5)
-		snprintf(out, size, "%s%llx.%s", sld, (unsigned long long)i, tlds[rng() % 12]);
-	else if (shape < 9)
-		snprintf(out, size, "%s.%s%llx.%s", sub, sld, (unsigned long long)i,
-			 tlds[rng() % 12]);
-	else
-		snprintf(out, size, "www.%s.%s%llx.%s", sub, sld, (unsigned long long)i,
-			 tlds[rng() % 12]);
-}
 
 static int add_rule(struct xdpdns_gen *gen, const char *text, __u8 kind)
 {
@@ -114,11 +70,11 @@ static int build_rules(struct xdpdns_gen *gen)
 		return -ENOMEM;
 
 	for (__u64 i = 0; i < RULES; i++) {
-		int shape = rng() % 6;
+		int shape = blocknames_rng() % 6;
 		__u8 kind = shape < 3 ? XDPDNS_KIND_EXACT | XDPDNS_KIND_BELOW :
 			    shape < 5 ? XDPDNS_KIND_EXACT : XDPDNS_KIND_BELOW;
 
-		blocklist_name(name, sizeof(name), i);
+		blocknames_name(name, sizeof(name), i);
 		if (add_rule(gen, name, kind)) {
 			fprintf(stderr, "error: rule %llu '%s' does not fit\n",
 				(unsigned long long)i, name);
@@ -287,14 +243,14 @@ static struct frame *cold_frames(const char *kind)
 		return NULL;
 	for (int i = 0; i < COLD_FRAMES; i++) {
 		if (!strcmp(kind, "miss4")) {
-			random_label(a, 3, 10);
-			random_label(b, 5, 14);
+			blocknames_label(a, 3, 10);
+			blocknames_label(b, 5, 14);
 			snprintf(name, sizeof(name), "%s.%s%d.example.com", a, b, i);
 		} else if (!strcmp(kind, "miss20")) {
 			int len = 0;
 
 			for (int l = 0; l < 19; l++) {
-				random_label(a, 2, 6);
+				blocknames_label(a, 2, 6);
 				len += snprintf(name + len, sizeof(name) - len, "%s.", a);
 			}
 			snprintf(name + len, sizeof(name) - len, "n%d.com", i);

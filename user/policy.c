@@ -154,6 +154,39 @@ static int name_parse_text(const char *p, struct name_builder *nb, const char **
 	return 0;
 }
 
+/*
+ * A name with no escape and within every limit, a label at a time: what
+ * nearly every line of a feed holds, parsed to the same wire form as
+ * name_parse_text() gives, in a third of the time. Returns false, with out
+ * half written, for any other name: name_parse_text() then parses it anew
+ * and gives the reason it is refused, if it is.
+ */
+static bool name_parse_plain(const char *text, struct xdpdns_name *out)
+{
+	const char *p = text;
+
+	for (;;) {
+		const char *end = p;
+		size_t len;
+
+		while (*end && *end != '.' && *end != '\\')
+			end++;
+		len = end - p;
+		if (*end == '\\' || !len || len > XDPDNS_LABEL_MAX ||
+		    out->labels == XDPDNS_LABELS_MAX || out->len + 1 + len > XDPDNS_NAME_MAX - 1)
+			return false;
+
+		out->label_off[out->labels++] = out->len;
+		out->wire[out->len++] = len;
+		for (size_t i = 0; i < len; i++)
+			out->wire[out->len++] = xdpdns_lower(p[i]);
+		/* A final dot only marks the name as absolute. */
+		if (!*end || !end[1])
+			return true;
+		p = end + 1;
+	}
+}
+
 int xdpdns_name_parse(const char *text, struct xdpdns_name *out, const char **why)
 {
 	struct name_builder nb = { .out = out, .label_len = -1 };
@@ -161,12 +194,16 @@ int xdpdns_name_parse(const char *text, struct xdpdns_name *out, const char **wh
 	int err = -EINVAL;
 
 	memset(out, 0, sizeof(*out));
-	if (!text[0])
+	if (!text[0]) {
 		reason = "empty name";
-	else if (!strcmp(text, "."))
+	} else if (!strcmp(text, ".")) {
 		reason = "the root name covers every name";
-	else
+	} else if (name_parse_plain(text, out)) {
+		err = 0;
+	} else {
+		memset(out, 0, sizeof(*out));
 		err = name_parse_text(text, &nb, &reason);
+	}
 	if (err) {
 		memset(out, 0, sizeof(*out));
 		if (why)
@@ -188,18 +225,27 @@ static bool buf_put(char *buf, size_t size, size_t *pos, const char *s, size_t n
 	return true;
 }
 
-/* Dots and backslashes inside a label are escaped, unprintables as \DDD. */
+/*
+ * Dots and backslashes inside a label are escaped, unprintables as \DDD.
+ * Written by hand: an snprintf() a byte was most of the time of storing a
+ * feed's rules.
+ */
 static bool format_byte(__u8 c, char *buf, size_t size, size_t *pos)
 {
-	char tmp[5];
-	int n;
+	char tmp[4];
+	int n = 0;
 
-	if (c == '.' || c == '\\')
-		n = snprintf(tmp, sizeof(tmp), "\\%c", c);
-	else if (c > ' ' && c < 0x7f)
-		n = snprintf(tmp, sizeof(tmp), "%c", c);
-	else
-		n = snprintf(tmp, sizeof(tmp), "\\%03u", c);
+	if (c == '.' || c == '\\') {
+		tmp[n++] = '\\';
+		tmp[n++] = c;
+	} else if (c > ' ' && c < 0x7f) {
+		tmp[n++] = c;
+	} else {
+		tmp[n++] = '\\';
+		tmp[n++] = '0' + c / 100;
+		tmp[n++] = '0' + c / 10 % 10;
+		tmp[n++] = '0' + c % 10;
+	}
 	return buf_put(buf, size, pos, tmp, n);
 }
 
@@ -496,7 +542,8 @@ static void depths_add(struct xdpdns_depths *d, int depth, __u8 kind)
  * The new or widened slot is published before other actions lose their
  * bits, so a concurrent query meets the old rule or the new one, never none.
  */
-int xdpdns_gen_insert(struct xdpdns_gen *gen, const struct xdpdns_rule *rule)
+int xdpdns_gen_insert_hashed(struct xdpdns_gen *gen, const struct xdpdns_rule *rule,
+			     const struct xdpdns_hash *h)
 {
 	struct xdpdns_slot *win[WINDOW_SLOTS], *same = NULL, *free_slot = NULL;
 	struct xdpdns_depths *depths;
@@ -509,7 +556,7 @@ int xdpdns_gen_insert(struct xdpdns_gen *gen, const struct xdpdns_rule *rule)
 	if (!depths)
 		return -ENOMEM;
 
-	key_of_name(gen, &rule->name, rule->set, &k);
+	key_make(h, rule->name.len, rule->set, &k);
 	n = window_slots(gen, &k, win);
 	for (int i = 0; i < n; i++) {
 		if (slot_is_key(win[i], &k) && slot_same_rule(win[i], rule))
@@ -532,6 +579,24 @@ int xdpdns_gen_insert(struct xdpdns_gen *gen, const struct xdpdns_rule *rule)
 	slots_strip(gen, win, n, &k, same, rule->kind);
 	depths_add(depths, rule->name.labels, rule->kind);
 	return 0;
+}
+
+int xdpdns_gen_insert(struct xdpdns_gen *gen, const struct xdpdns_rule *rule)
+{
+	struct xdpdns_hash h;
+
+	xdpdns_name_hash(&rule->name, gen->hdr->seed, &h);
+	return xdpdns_gen_insert_hashed(gen, rule, &h);
+}
+
+void xdpdns_gen_prefetch(const struct xdpdns_gen *gen, const struct xdpdns_hash *h,
+			 __u16 set)
+{
+	struct gen_key k;
+
+	key_make(h, 0, set, &k);		/* where a key goes does not depend on its length */
+	__builtin_prefetch(filter_block(gen, &k));
+	__builtin_prefetch(&gen->bucket[k.place & gen->bucket_mask]);
 }
 
 int xdpdns_gen_remove(struct xdpdns_gen *gen, const struct xdpdns_name *name,

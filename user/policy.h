@@ -107,6 +107,19 @@ const struct xdpdns_gen_header *xdpdns_gen_header(const struct xdpdns_gen *gen);
 int xdpdns_gen_insert(struct xdpdns_gen *gen, const struct xdpdns_rule *rule);
 
 /*
+ * For callers that know which names come next, as inserts into a big table
+ * are mostly cache misses: fetch into the cache the filter block and home
+ * bucket of the name whose hash is h (xdpdns_name_hash() with the seed in
+ * the generation's header) in set, changing nothing; later insert the rule
+ * with that hash, which is then not computed again. h must be the hash of
+ * rule->name.
+ */
+void xdpdns_gen_prefetch(const struct xdpdns_gen *gen, const struct xdpdns_hash *h,
+			 __u16 set);
+int xdpdns_gen_insert_hashed(struct xdpdns_gen *gen, const struct xdpdns_rule *rule,
+			     const struct xdpdns_hash *h);
+
+/*
  * Remove the given kind bits of rules for name in set, whatever their
  * action. Returns the number of slots changed (0 if none), never fails.
  */

@@ -4,20 +4,29 @@
  * only the rules that decide their own cell gives feed order exactly.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "ruleset.h"
 
 #define NO_MATCH	UINT32_MAX
 #define ORDER_NONE	UINT32_MAX
+/*
+ * How many rules ahead of its turn what a rule will read is fetched into the
+ * cache. At a million rules the tables are far larger than the caches, and
+ * waiting for them was most of the time spent indexing and compiling.
+ */
+#define AHEAD		8
 
 /* One feed's rule at an owner; kind may be fewer bits than the rule's. */
 struct match {
 	__u32 next;		/* next match of the same owner, or NO_MATCH */
 	__u32 order;		/* the feed's place in the order */
 	__u8 kind;
+	__u32 owner;		/* its owner's index in the table */
 	const struct xdpdns_srule *rule;
 };
 
@@ -36,21 +45,39 @@ struct xdpdns_ruleset {
 	struct match *matches;
 	size_t nmatches;
 	size_t nowners;
+	__u64 below_depths[2];	/* bit d: an owner of d labels has a below-rule */
 };
 
+/*
+ * Eight bytes at a step, as a byte at a step was a chain of multiplies as
+ * long as the name; the last mix makes the low bits, which pick the table
+ * slot, depend on every byte.
+ */
 static __u64 wire_hash(const __u8 *wire, __u8 len)
 {
-	__u64 h = 0xcbf29ce484222325ULL;
+	__u64 h = 0xcbf29ce484222325ULL ^ len, w;
+	int i = 0;
 
-	for (int i = 0; i < len; i++)
-		h = (h ^ wire[i]) * 0x100000001b3ULL;
-	return h ^ (h >> 29);
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, wire + i, sizeof(w));
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 32;
+	}
+	if (i < len) {
+		w = 0;
+		memcpy(&w, wire + i, len - i);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	return h ^ (h >> 33);
 }
 
-/* The owner slot of a name: its entry, or the free slot where it goes. */
-static struct owner *owner_slot(const struct xdpdns_ruleset *rs, const __u8 *wire, __u8 len)
+/* The owner slot of a name of hash h: its entry, or the free slot where it goes. */
+static struct owner *owner_slot_hashed(const struct xdpdns_ruleset *rs, const __u8 *wire,
+				       __u8 len, __u64 h)
 {
-	size_t i = wire_hash(wire, len) & rs->mask;
+	size_t i = h & rs->mask;
 
 	for (;;) {
 		struct owner *o = &rs->table[i];
@@ -61,12 +88,32 @@ static struct owner *owner_slot(const struct xdpdns_ruleset *rs, const __u8 *wir
 	}
 }
 
+static struct owner *owner_slot(const struct xdpdns_ruleset *rs, const __u8 *wire, __u8 len)
+{
+	return owner_slot_hashed(rs, wire, len, wire_hash(wire, len));
+}
+
 static const struct owner *owner_find(const struct xdpdns_ruleset *rs, const __u8 *wire,
 				      __u8 len)
 {
 	const struct owner *o = owner_slot(rs, wire, len);
 
 	return o->wire ? o : NULL;
+}
+
+/* Labels of a wire name, the root not counted. */
+static int wire_labels(const __u8 *wire, __u8 len)
+{
+	int n = 0;
+
+	for (int i = 0; i < len && wire[i]; i += wire[i] + 1)
+		n++;
+	return n;
+}
+
+static bool depth_has_below(const struct xdpdns_ruleset *rs, int depth)
+{
+	return rs->below_depths[depth / 64] >> (depth % 64) & 1;
 }
 
 /* A later rule of the same feed takes its kind bits from earlier ones. */
@@ -79,22 +126,45 @@ static void add_match(struct xdpdns_ruleset *rs, struct owner *o, __u32 order,
 		if (rs->matches[i].order == order)
 			rs->matches[i].kind &= ~r->kind;
 
+	if (r->kind & XDPDNS_KIND_BELOW) {
+		int depth = wire_labels(o->wire, o->len);
+
+		rs->below_depths[depth / 64] |= 1ULL << (depth % 64);
+	}
 	m = &rs->matches[rs->nmatches];
 	m->next = o->first;
 	m->order = order;
 	m->kind = r->kind;
+	m->owner = o - rs->table;
 	m->rule = r;
 	o->first = rs->nmatches++;
+}
+
+/* The hash of rule i's owner, its table slot fetched into the cache. */
+static __u64 hash_ahead(const struct xdpdns_ruleset *rs, const struct xdpdns_feed *feed,
+			size_t i)
+{
+	const struct xdpdns_srule *r = &feed->rules[i];
+	__u64 h = wire_hash(xdpdns_srule_wire(feed, r), r->name_len);
+
+	__builtin_prefetch(&rs->table[h & rs->mask]);
+	return h;
 }
 
 static int index_feed(struct xdpdns_ruleset *rs, __u32 order)
 {
 	const struct xdpdns_feed *feed = rs->feeds[order];
+	__u64 hash[AHEAD];
 
+	for (size_t i = 0; i < feed->nrules && i < AHEAD; i++)
+		hash[i] = hash_ahead(rs, feed, i);
 	for (size_t i = 0; i < feed->nrules; i++) {
 		const struct xdpdns_srule *r = &feed->rules[i];
 		const __u8 *wire = xdpdns_srule_wire(feed, r);
-		struct owner *o = owner_slot(rs, wire, r->name_len);
+		struct owner *o = owner_slot_hashed(rs, wire, r->name_len, hash[i % AHEAD]);
+
+		if (i + AHEAD < feed->nrules)
+			hash[i % AHEAD] = hash_ahead(rs, feed, i + AHEAD);
 
 		if (!o->wire) {
 			o->wire = wire;
@@ -105,6 +175,21 @@ static int index_feed(struct xdpdns_ruleset *rs, __u32 order)
 		add_match(rs, o, order, r);
 	}
 	return 0;
+}
+
+/*
+ * Zeroed memory for the owner table, in huge pages where the system lets a
+ * program ask for them: the table is probed at random, and with small pages
+ * nearly every probe of a large one also missed the TLB.
+ */
+static struct owner *table_alloc(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	madvise(p, size, MADV_HUGEPAGE);
+	return p;
 }
 
 struct xdpdns_ruleset *xdpdns_ruleset_build(const struct xdpdns_feed *const *feeds, size_t n)
@@ -122,7 +207,7 @@ struct xdpdns_ruleset *xdpdns_ruleset_build(const struct xdpdns_feed *const *fee
 	rs->feeds = feeds;
 	rs->nfeeds = n;
 	rs->mask = slots - 1;
-	rs->table = calloc(slots, sizeof(*rs->table));
+	rs->table = table_alloc(slots * sizeof(*rs->table));
 	rs->matches = malloc((total ? total : 1) * sizeof(*rs->matches));
 	if (!rs->table || !rs->matches) {
 		xdpdns_ruleset_free(rs);
@@ -138,12 +223,17 @@ void xdpdns_ruleset_free(struct xdpdns_ruleset *rs)
 {
 	if (!rs)
 		return;
-	free(rs->table);
+	if (rs->table)
+		munmap(rs->table, (rs->mask + 1) * sizeof(*rs->table));
 	free(rs->matches);
 	free(rs);
 }
 
-/* The earliest feed with a below-rule on a strict ancestor of name. */
+/*
+ * The earliest feed with a below-rule on a strict ancestor of name. Depths
+ * without below-rules are not looked up: in blocklists that skips the TLD,
+ * the only ancestor of most names.
+ */
 static __u32 ancestors_first_order(const struct xdpdns_ruleset *rs,
 				   const struct xdpdns_name *name)
 {
@@ -151,7 +241,11 @@ static __u32 ancestors_first_order(const struct xdpdns_ruleset *rs,
 
 	for (int i = 1; i < name->labels; i++) {
 		int off = name->label_off[i];
-		const struct owner *a = owner_find(rs, name->wire + off, name->len - off);
+		const struct owner *a;
+
+		if (!depth_has_below(rs, name->labels - i))
+			continue;
+		a = owner_find(rs, name->wire + off, name->len - off);
 
 		for (__u32 j = a ? a->first : NO_MATCH; j != NO_MATCH; j = rs->matches[j].next)
 			if ((rs->matches[j].kind & XDPDNS_KIND_BELOW) && rs->matches[j].order < best)
@@ -175,56 +269,108 @@ static const struct match *own_first(const struct xdpdns_ruleset *rs, const stru
 	return best;
 }
 
+/* An owner on its way into the generation: its name and the name's hash there. */
+struct pending {
+	struct xdpdns_rule rule;
+	struct xdpdns_hash hash;
+};
+
+/* p holds the owner's name; the rest comes from the deciding match. */
 static int insert_cell(struct xdpdns_gen *gen, const struct xdpdns_ruleset *rs,
-		       const struct xdpdns_name *name, __u8 kind, const struct match *m)
+		       struct pending *p, __u8 kind, const struct match *m)
 {
-	struct xdpdns_rule r = {
-		.name = *name,
-		.kind = kind,
-		.action = m->rule->action,
-		.ede = m->rule->ede,
-		.feed = rs->feeds[m->order]->id,
-	};
+	struct xdpdns_rule *r = &p->rule;
 
-	return xdpdns_gen_insert(gen, &r);
+	r->kind = kind;
+	r->action = m->rule->action;
+	r->ede = m->rule->ede;
+	r->set = 0;
+	r->feed = rs->feeds[m->order]->id;
+	return xdpdns_gen_insert_hashed(gen, r, &p->hash);
 }
 
+/* p was filled by prepare_owner(). */
 static int compile_owner(const struct xdpdns_ruleset *rs, const struct owner *o,
-			 struct xdpdns_gen *gen, size_t *kept)
+			 struct xdpdns_gen *gen, struct pending *p, size_t *kept)
 {
-	static const __u8 kinds[] = { XDPDNS_KIND_EXACT, XDPDNS_KIND_BELOW };
-	struct xdpdns_name name;
-	__u32 above;
+	const struct match *exact = own_first(rs, o, XDPDNS_KIND_EXACT);
+	const struct match *below = own_first(rs, o, XDPDNS_KIND_BELOW);
+	__u32 above = ancestors_first_order(rs, &p->rule.name);
+	int err = 0;
 
-	xdpdns_name_from_wire(o->wire, o->len, &name);
-	above = ancestors_first_order(rs, &name);
+	/* The same feed further up is less specific: the owner wins a tie. */
+	if (exact && exact->order > above)
+		exact = NULL;
+	if (below && below->order > above)
+		below = NULL;
 
-	for (size_t k = 0; k < sizeof(kinds); k++) {
-		const struct match *m = own_first(rs, o, kinds[k]);
-		int err;
-
-		/* The same feed further up is less specific: the owner wins a tie. */
-		if (!m || m->order > above)
-			continue;
-		err = insert_cell(gen, rs, &name, kinds[k], m);
-		if (err)
-			return err;
-		++*kept;
-	}
-	return 0;
+	/* One rule deciding both kinds takes one slot, in one insert. */
+	if (exact && exact == below)
+		err = insert_cell(gen, rs, p, XDPDNS_KIND_EXACT | XDPDNS_KIND_BELOW, exact);
+	else if (exact)
+		err = insert_cell(gen, rs, p, XDPDNS_KIND_EXACT, exact);
+	if (!err && below && below != exact)
+		err = insert_cell(gen, rs, p, XDPDNS_KIND_BELOW, below);
+	if (!err)
+		*kept += !!exact + !!below;
+	return err;
 }
 
+/* The owner of match i if it is compiled there, at its last match; else NULL. */
+static const struct owner *owner_at(const struct xdpdns_ruleset *rs, size_t i)
+{
+	const struct owner *o = &rs->table[rs->matches[i].owner];
+
+	return o->first == i ? o : NULL;
+}
+
+/* The owner's name and hash into p; what compiling it reads, into the cache. */
+static void prepare_owner(const struct xdpdns_ruleset *rs, struct xdpdns_gen *gen, size_t i,
+			  struct pending *p)
+{
+	const struct owner *o = owner_at(rs, i);
+	const struct xdpdns_name *name = &p->rule.name;
+
+	if (!o)
+		return;
+	xdpdns_name_from_wire(o->wire, o->len, &p->rule.name);
+	for (int l = 1; l < name->labels; l++) {
+		int off = name->label_off[l];
+
+		if (depth_has_below(rs, name->labels - l))
+			__builtin_prefetch(&rs->table[wire_hash(name->wire + off,
+								name->len - off) & rs->mask]);
+	}
+	xdpdns_name_hash(name, xdpdns_gen_header(gen)->seed, &p->hash);
+	xdpdns_gen_prefetch(gen, &p->hash, 0);
+}
+
+/*
+ * Owners in the order of their rules, not of the table: the feeds' rules
+ * and names are then read front to back rather than at random. Each owner
+ * is compiled at its last match, in three steps AHEAD matches apart: its
+ * table slot fetched, then its name built and the slots of its ancestors
+ * and its place in the generation fetched, then the compile proper.
+ */
 static int compile_into(const struct xdpdns_ruleset *rs, struct xdpdns_gen *gen, size_t *kept)
 {
-	*kept = 0;
-	for (size_t i = 0; i <= rs->mask; i++) {
-		int err;
+	struct pending ring[AHEAD];
+	size_t n = rs->nmatches;
 
-		if (!rs->table[i].wire)
-			continue;
-		err = compile_owner(rs, &rs->table[i], gen, kept);
-		if (err)
-			return err;
+	*kept = 0;
+	for (size_t i = 0; i < n + 2 * AHEAD; i++) {
+		if (i >= 2 * AHEAD) {
+			size_t j = i - 2 * AHEAD;
+			const struct owner *o = owner_at(rs, j);
+			int err = o ? compile_owner(rs, o, gen, &ring[j % AHEAD], kept) : 0;
+
+			if (err)
+				return err;
+		}
+		if (i >= AHEAD && i - AHEAD < n)
+			prepare_owner(rs, gen, i - AHEAD, &ring[(i - AHEAD) % AHEAD]);
+		if (i < n)
+			__builtin_prefetch(&rs->table[rs->matches[i].owner]);
 	}
 	return 0;
 }
