@@ -10,6 +10,7 @@
  * AdBlock lists are in feeds_adblock.c, RPZ zones in feeds_rpz.c.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -337,6 +338,16 @@ static int not_a_name(struct feed_reader *rd, const char *tok)
 	return feed_line_bad(rd, "'%s' is an IP address, not a name", feed_show_token(rd, tok));
 }
 
+/*
+ * Only a token with a colon, or ending in a digit (no top-level domain
+ * does), can be an address: the rest skip inet_pton(), on every line of
+ * lists of millions.
+ */
+static bool may_be_address(const char *tok, size_t len)
+{
+	return (len && isdigit((unsigned char)tok[len - 1])) || memchr(tok, ':', len);
+}
+
 static int domains_line(struct feed_reader *rd, char *tok, char *rest)
 {
 	struct xdpdns_name name;
@@ -348,7 +359,7 @@ static int domains_line(struct feed_reader *rd, char *tok, char *rest)
 	if (extra)
 		return feed_line_bad(rd, "more than one name on the line ('%s' after the name)",
 				feed_show_token(rd, extra));
-	if (address_kind(tok) >= 0)
+	if (may_be_address(tok, strlen(tok)) && address_kind(tok) >= 0)
 		return not_a_name(rd, tok);
 	if (feed_parse_name(rd, tok, true, &name, &wildcard, &why))
 		return feed_name_bad(rd, tok, why);
