@@ -29,6 +29,9 @@ LAB_RES4_2=198.18.1.1
 LAB_EXTRA_ADDRS=$LAB_RES4_2
 # Set to 1 to have write_config add the second interface and the late feed.
 CONF_MORE=
+# Set to first or listed to have write_config add an allow feed, listed
+# last, and allow_feeds with that value.
+CONF_ALLOW=
 
 trap lab_down EXIT
 
@@ -90,6 +93,10 @@ write_config() {
 		echo "    source: http://127.0.0.1:$HTTP_PORT/tagged.txt"
 		echo "    refresh: 300ms"
 		[ -z "$CONF_MORE" ] || printf '  - name: late\n    source: %s\n' "$LAB_DIR/feeds/late.txt"
+		if [ -n "$CONF_ALLOW" ]; then
+			printf '  - name: exempt\n    source: feeds/exempt.txt\n    action: allow\n'
+			echo "allow_feeds: $CONF_ALLOW"
+		fi
 	} > "$LAB_DIR/xdpdns.yaml"
 }
 
@@ -325,6 +332,30 @@ test_sighup() {
 	check $? "an interface taken out of the config stays attached"
 }
 
+# An allow feed listed after a block feed is asked first, unless the
+# config says allow_feeds: listed.
+test_allow_feeds_place() {
+	write_over "$LAB_DIR/feeds/exempt.txt" 'f5.test\n'
+	CONF_ALLOW=first write_config
+	kill -HUP "$DAEMON_PID"
+	until_true 2 is_open f5.test
+	check $? "an allow feed listed after the block feed is asked first"
+	CONF_ALLOW=listed write_config
+	kill -HUP "$DAEMON_PID"
+	until_true 2 is_blocked f5.test
+	check $? "allow_feeds: listed: the block feed listed before it decides"
+	"$X" lookup f5.test | grep -q "lost: f5\.test subtree allow, feed exempt"
+	check $? "lookup names the allow feed that lost"
+	CONF_ALLOW=first write_config
+	kill -HUP "$DAEMON_PID"
+	until_true 2 is_open f5.test
+	check $? "allow_feeds: first again: the allow feed decides again"
+	write_config
+	kill -HUP "$DAEMON_PID"
+	until_true 2 is_blocked f5.test
+	check $? "the allow feed taken out of the config: its name blocked again"
+}
+
 test_hand_rules() {
 	"$X" block h1.test 2> /dev/null
 	is_blocked h1.test
@@ -412,6 +443,7 @@ if lab_setup; then
 	test_url_change
 	test_refusals
 	test_sighup
+	test_allow_feeds_place
 	test_hand_rules
 	test_kill_and_restart
 	test_sigterm

@@ -82,9 +82,11 @@ static void test_every_key(void **state)
 				 "    action: refused\n"
 				 "    ede: 16\n"
 				 "    refresh: 15m\n"
-				 "    max_shrink: 0.1\n"), 0);
+				 "    max_shrink: 0.1\n"
+				 "allow_feeds: listed\n"), 0);
 	assert_string_equal(f->conf.pin_dir, "/sys/fs/bpf/x");
 	assert_string_equal(f->conf.state_dir, "/var/lib/x");
+	assert_true(f->conf.allow_listed);
 	assert_int_equal(f->conf.nifaces, 2);
 	assert_string_equal(f->conf.ifaces[0].name, "eth0");
 	assert_int_equal(f->conf.ifaces[0].mode, XDP_MODE_NATIVE);
@@ -121,6 +123,7 @@ static void test_defaults_and_relative_paths(void **state)
 				 "  - {name: remote, source: 'HTTP://h.example/l', refresh: 500ms}\n"), 0);
 	assert_null(f->conf.pin_dir);
 	assert_null(f->conf.state_dir);
+	assert_false(f->conf.allow_listed);
 	assert_int_equal(f->conf.nifaces, 0);
 
 	feed = &f->conf.feeds[0];
@@ -164,7 +167,7 @@ struct bad_case {
 static const struct bad_case bad_cases[] = {
 	{ "an unknown top-level key names it and the known keys",
 	  "interfaces: []\nfeed: []\n",
-	  ":2: feed: unknown key (the keys here: pin_dir, state_dir, interfaces, feeds)" },
+	  ":2: feed: unknown key (the keys here: pin_dir, state_dir, allow_feeds, interfaces, feeds)" },
 	{ "an unknown feed key is named with its feed's place",
 	  "feeds:\n  - name: a\n    source: /x\n    acton: drop\n",
 	  ":4: feeds[0].acton: unknown key" },
@@ -204,6 +207,9 @@ static const struct bad_case bad_cases[] = {
 	{ "a refresh interval with an unknown unit",
 	  "feeds:\n  - name: a\n    source: http://h/x\n    refresh: 1w\n",
 	  ":4: feeds[0].refresh: bad interval '1w'" },
+	{ "an unknown place for allow feeds",
+	  "allow_feeds: last\n",
+	  ":1: allow_feeds: 'last': first (allow feeds before the others) or listed" },
 	{ "a max_shrink over 1",
 	  "feeds:\n  - name: a\n    source: /x\n    max_shrink: 1.5\n",
 	  ":4: feeds[0].max_shrink: bad share '1.5'" },

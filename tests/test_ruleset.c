@@ -447,6 +447,41 @@ static void test_state_feed_order(void **state)
 	remove_state(dir);
 }
 
+/* With allow feeds in their listed place, every feed is asked in load order. */
+static void test_state_allow_feeds_listed(void **state)
+{
+	const struct xdpdns_feed *order[3];
+	char *dir = state_dir();
+	struct xdpdns_state st;
+
+	(void)state;
+	assert_int_equal(xdpdns_state_open(&st, dir, true), 0);
+	assert_false(st.allow_listed);
+	assert_non_null(xdpdns_state_add_feed(&st, "block", XDPDNS_ACT_NXDOMAIN, "x"));
+	assert_non_null(xdpdns_state_add_feed(&st, "allow", XDPDNS_ACT_ALLOW, "y"));
+	st.allow_listed = true;
+	assert_int_equal(xdpdns_state_save_list(&st), 0);
+	xdpdns_state_close(&st);
+
+	assert_int_equal(xdpdns_state_open(&st, dir, false), 0);
+	assert_true(st.allow_listed);
+	assert_int_equal(xdpdns_state_order(&st, order), 3);
+	assert_string_equal(order[1]->name, "block");
+	assert_string_equal(order[2]->name, "allow");
+	xdpdns_state_close(&st);
+
+	assert_int_equal(xdpdns_state_open(&st, dir, true), 0);
+	st.allow_listed = false;
+	assert_int_equal(xdpdns_state_save_list(&st), 0);
+	xdpdns_state_close(&st);
+	assert_int_equal(xdpdns_state_open(&st, dir, false), 0);
+	assert_false(st.allow_listed);
+	assert_int_equal(xdpdns_state_order(&st, order), 3);
+	assert_string_equal(order[1]->name, "allow");
+	xdpdns_state_close(&st);
+	remove_state(dir);
+}
+
 /* Reordering follows the given names, keeps the rest, and survives a save. */
 static void test_state_reorder(void **state)
 {
@@ -536,6 +571,7 @@ int main(void)
 		cmocka_unit_test(test_explain_winner_and_losers),
 		cmocka_unit_test(test_state_round_trip),
 		cmocka_unit_test(test_state_feed_order),
+		cmocka_unit_test(test_state_allow_feeds_listed),
 		cmocka_unit_test(test_state_reorder),
 		cmocka_unit_test(test_state_bad_line_refused),
 		cmocka_unit_test(test_state_feed_names),

@@ -240,7 +240,7 @@ static bool order_feeds(struct daemon *d, struct xdpdns_state *st)
 {
 	const char **names;
 
-	if (!d->reorder)
+	if (!d->reorder && st->allow_listed == d->conf.allow_listed)
 		return false;
 	names = calloc(d->nfeeds + 1, sizeof(*names));
 	if (!names)
@@ -250,6 +250,7 @@ static bool order_feeds(struct daemon *d, struct xdpdns_state *st)
 	for (size_t i = 0; i < d->nfeeds; i++)
 		names[i] = d->feeds[i].conf->name;
 	xdpdns_state_reorder(st, names, d->nfeeds);
+	st->allow_listed = d->conf.allow_listed;
 	free(names);
 
 	for (size_t i = 0; i < st->nfeeds; i++)

@@ -162,6 +162,18 @@ static int set_state_dir(struct reader *r, yaml_node_t *v, const char *key,
 	return dup_text(text, &((struct xdpdns_conf *)out)->state_dir);
 }
 
+static int set_allow_feeds(struct reader *r, yaml_node_t *v, const char *key,
+			   const char *text, void *out)
+{
+	struct xdpdns_conf *conf = out;
+
+	if (strcmp(text, "first") && strcmp(text, "listed"))
+		return fail(r, v, key, "'%s': first (allow feeds before the others) or listed "
+			    "(every feed in the config's order)", text);
+	conf->allow_listed = !strcmp(text, "listed");
+	return 0;
+}
+
 static int set_iface_name(struct reader *r, yaml_node_t *v, const char *key,
 			  const char *text, void *out)
 {
@@ -496,6 +508,7 @@ static int set_feeds(struct reader *r, yaml_node_t *v, const char *key, void *ou
 static const struct key top_keys[] = {
 	{ "pin_dir", set_pin_dir, NULL, false },
 	{ "state_dir", set_state_dir, NULL, false },
+	{ "allow_feeds", set_allow_feeds, NULL, false },
 	{ "interfaces", NULL, set_interfaces, false },
 	{ "feeds", NULL, set_feeds, false },
 	{},

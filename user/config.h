@@ -45,6 +45,7 @@ struct xdpdns_conf {
 	size_t nifaces;
 	struct xdpdns_conf_feed *feeds;	/* in the config's order */
 	size_t nfeeds;
+	bool allow_listed;		/* allow_feeds: listed (default first) */
 };
 
 /*

@@ -245,6 +245,9 @@ bool xdpdns_feed_name_valid(const char *name)
 	return strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789._-") == len;
 }
 
+/* The feeds.list line that keeps allow feeds in their listed place. */
+#define ALLOW_LISTED_LINE	"@allow-feeds listed"
+
 /* One feeds.list line: "NAME ID ACTION SOURCE", SOURCE to the end of line. */
 static int parse_list_line(char *line, struct xdpdns_feed *feed, const char **why)
 {
@@ -252,7 +255,6 @@ static int parse_list_line(char *line, struct xdpdns_feed *feed, const char **wh
 	unsigned id;
 	int a, pos = 0;
 
-	line[strcspn(line, "\r\n")] = 0;
 	if (sscanf(line, "%63s %u %15s %n", name, &id, action, &pos) != 3 || !pos) {
 		*why = "expected NAME ID ACTION SOURCE";
 		return -EINVAL;
@@ -291,8 +293,13 @@ static int read_list(struct xdpdns_state *st)
 		const char *why;
 
 		lineno++;
-		if (line[0] == '#' || line[0] == '\n')
+		line[strcspn(line, "\r\n")] = 0;
+		if (line[0] == '#' || !line[0])
 			continue;
+		if (!strcmp(line, ALLOW_LISTED_LINE)) {
+			st->allow_listed = true;
+			continue;
+		}
 		err = xdpdns_buf_grow((void **)&st->feeds, &fcap, st->nfeeds + 1, sizeof(*st->feeds));
 		if (err)
 			break;
@@ -450,8 +457,10 @@ size_t xdpdns_state_order(const struct xdpdns_state *st, const struct xdpdns_fee
 
 	out[n++] = &st->hand;
 	for (size_t i = 0; i < st->nfeeds; i++)
-		if (st->feeds[i].action == XDPDNS_ACT_ALLOW)
+		if (st->allow_listed || st->feeds[i].action == XDPDNS_ACT_ALLOW)
 			out[n++] = &st->feeds[i];
+	if (st->allow_listed)
+		return n;
 	for (size_t i = 0; i < st->nfeeds; i++)
 		if (st->feeds[i].action != XDPDNS_ACT_ALLOW)
 			out[n++] = &st->feeds[i];
@@ -534,6 +543,8 @@ static int fill_list(FILE *f, const void *arg)
 	const struct xdpdns_state *st = arg;
 
 	fprintf(f, "# xdpdns feeds, in load order: NAME ID ACTION SOURCE\n");
+	if (st->allow_listed)
+		fprintf(f, "%s\n", ALLOW_LISTED_LINE);
 	for (size_t i = 0; i < st->nfeeds; i++)
 		fprintf(f, "%s %u %s %s\n", st->feeds[i].name, st->feeds[i].id,
 			xdpdns_action_name(st->feeds[i].action), st->feeds[i].source);

@@ -6,7 +6,8 @@
  *   hand.rules         the hand rules (xdpdns block, allow)
  *   feeds/NAME.rules   the normalised rules of each loaded feed
  *   feeds.list         the feeds in the order they were first loaded: one
- *                      "NAME ID ACTION SOURCE" a line
+ *                      "NAME ID ACTION SOURCE" a line, and "@allow-feeds
+ *                      listed" when allow feeds keep their listed place
  *   lock               held (flock) by whoever reads or changes the state
  *
  * A rules file has one rule a line, "NAME KIND ACTION [EDE]", KIND being
@@ -54,6 +55,7 @@ struct xdpdns_state {
 	struct xdpdns_feed hand;
 	struct xdpdns_feed *feeds;	/* in feeds.list order */
 	size_t nfeeds;
+	bool allow_listed;		/* allow feeds in their listed place, not first */
 };
 
 /*
@@ -83,8 +85,9 @@ struct xdpdns_feed *xdpdns_state_add_feed(struct xdpdns_state *st, const char *n
 
 /*
  * The feeds in the order they are asked: the hand rules, then the feeds
- * whose action is allow, then the others, each group in load order. Fills
- * out[] (room for nfeeds + 1) and returns the count.
+ * whose action is allow, then the others, each group in load order; with
+ * allow_listed, the hand rules then every feed in load order. Fills out[]
+ * (room for nfeeds + 1) and returns the count.
  */
 size_t xdpdns_state_order(const struct xdpdns_state *st, const struct xdpdns_feed **out);
 
