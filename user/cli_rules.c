@@ -262,6 +262,7 @@ static int run_load(const struct cli_args *a)
 	struct xdpdns_load_result res;
 	struct xdpdns_state st;
 	struct load_opts o;
+	double start;
 	int err;
 
 	err = parse_load_opts(a, &o);
@@ -280,9 +281,13 @@ static int run_load(const struct cli_args *a)
 		res.counts.bad, res.read_ms);
 	report_skips(&o.spec, &res.counts);
 
+	start = cli_now_ms();
 	err = xdpdns_state_open(&st, a->state_dir, true);
 	if (!err) {
+		pr_debug("stored rules read in %.1f ms\n", cli_now_ms() - start);
+		start = cli_now_ms();
 		err = xdpdns_load_replace(&st, &o.spec, &scratch, &res);
+		pr_debug("feed stored in %.1f ms\n", cli_now_ms() - start);
 		if (!err)
 			err = cli_apply(a, &st);
 		xdpdns_state_close(&st);
