@@ -165,7 +165,10 @@ struct xdpdns_gen_header {
 	__u32 filter_log2;	/* filter blocks: 1 << filter_log2 */
 	__u32 buckets_log2;	/* buckets: 1 << buckets_log2 */
 	__u32 rules;		/* occupied slots, for reporting */
-	__u32 pad[7];		/* zero */
+	__u32 pad[5];		/* zero */
+	__u64 swap_time;	/* wall clock, unix seconds, when userspace
+				 * swapped it in; 0 before. Never read by
+				 * the datapath: it is for reporting */
 };
 _Static_assert(sizeof(struct xdpdns_gen_header) == XDPDNS_BLOCK_SIZE, "header size");
 

@@ -82,7 +82,7 @@ static void test_no_query_sees_two_generations(void **state)
 	struct swapper sw = {};
 	struct xdpdns_config cfg;
 	__u8 frame[512], out[PKT_FRAME_MAX];
-	time_t deadline = time(NULL) + SECONDS_MAX;
+	time_t deadline = time(NULL) + SECONDS_MAX, before;
 	long queries = 0;
 	pthread_t thread;
 	__u32 zero = 0;
@@ -102,8 +102,11 @@ static void test_no_query_sees_two_generations(void **state)
 	len = pkt_query(frame, sizeof(frame), "a.b.test", PKT_TYPE_A);
 	assert_true(len > 0);
 	prog = bpf_program__fd(sw.skel->progs.xdpdns_filter);
+	before = time(NULL);
+	assert_int_equal(xdpdns_gen_header(sw.gen[0])->swap_time, 0);
 	assert_int_equal(xdpdns_gen_activate(sw.gen[0], bpf_map__fd(sw.skel->maps.xdpdns_policy),
 					     bpf_map__fd(sw.skel->maps.xdpdns_depths)), 0);
+	assert_in_range(xdpdns_gen_header(sw.gen[0])->swap_time, before, time(NULL));
 	assert_int_equal(pthread_create(&thread, NULL, swap_loop, &sw), 0);
 
 	for (; !sw.stop && queries < QUERIES_MAX && time(NULL) < deadline; queries++) {

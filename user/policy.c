@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/random.h>
@@ -944,6 +945,8 @@ int xdpdns_gen_activate(struct xdpdns_gen *gen, int policy_fd, int depths_fd)
 	err = xdpdns_gen_publish_depths(gen, depths_fd);
 	if (err)
 		return err;
+	/* In the header, so that every command reads it with the generation. */
+	gen->hdr->swap_time = time(NULL);
 	if (bpf_map_update_elem(policy_fd, &zero, &fd, BPF_ANY))
 		return -errno;
 	return depths_trim(gen, depths_fd);

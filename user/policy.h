@@ -160,7 +160,7 @@ void xdpdns_gen_match(const struct xdpdns_gen *gen, const struct xdpdns_depths *
  * Make gen the live generation of a loaded program: OR its depth masks into
  * depths_fd, swap it into slot 0 of policy_fd, then write its own masks, so
  * no query ever sees a mask with fewer bits than the live generation needs.
- * Returns 0 or -errno.
+ * The header's swap_time is set to the time of the swap. Returns 0 or -errno.
  */
 int xdpdns_gen_activate(struct xdpdns_gen *gen, int policy_fd, int depths_fd);
 
