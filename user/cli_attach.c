@@ -10,6 +10,7 @@
 
 #include "cli_common.h"
 #include "log.h"
+#include "metrics.h"
 #include "names.h"
 #include "stats.h"
 
@@ -133,13 +134,38 @@ static void print_json(const struct counters *c)
 	       c->rules);
 }
 
+/* The same counters, with the generation's swap time, in the Prometheus text format. */
+static int print_prometheus(const struct xdpdns_pins *pins, const struct xdpdns_state *st)
+{
+	struct xdpdns_metrics m = {};
+	int err;
+
+	err = xdpdns_metrics_set_feeds(&m, st);
+	if (!err)
+		err = xdpdns_metrics_read(pins, &m);
+	if (err) {
+		pr_err("cannot read the counters: %s\n", strerror(-err));
+		xdpdns_metrics_free(&m);
+		return err;
+	}
+
+	err = xdpdns_metrics_render(&m, stdout);
+	if (err)
+		pr_err("cannot write the metrics to standard output: %s\n", strerror(-err));
+	xdpdns_metrics_free(&m);
+	return err;
+}
+
 static int run_stats(const struct cli_args *a)
 {
+	bool json = cli_opt(a, &cli_stats, "json"), prom = cli_opt(a, &cli_stats, "prometheus");
 	struct counters c = {};
 	struct xdpdns_pins pins;
 	struct xdpdns_state st;
 	int err;
 
+	if (json && prom)
+		return cli_usage_error("stats", "--json and --prometheus are two formats: choose one");
 	err = xdpdns_pins_open(a->pin_dir, &pins);
 	if (err) {
 		if (err == -ENOENT)
@@ -148,11 +174,14 @@ static int run_stats(const struct cli_args *a)
 		return EXIT_FAIL;
 	}
 	err = xdpdns_state_open(&st, a->state_dir, false);
-	if (!err) {
+	if (!err && prom) {
+		err = print_prometheus(&pins, &st);
+		xdpdns_state_close(&st);
+	} else if (!err) {
 		err = read_counters(&pins, &st, &c);
 		if (err)
 			pr_err("cannot read the counters: %s\n", strerror(-err));
-		else if (cli_opt(a, &cli_stats, "json"))
+		else if (json)
 			print_json(&c);
 		else
 			print_text(&c);
@@ -186,6 +215,8 @@ const struct cli_cmd cli_stats = {
 	.summary = "the datapath's counters summed over CPUs, and hits per feed",
 	.opts = (const struct cli_opt[]){
 		{ "json", NULL, "one JSON object: counters, feeds, generation, rules" },
+		{ "prometheus", NULL, "the Prometheus text format (docs/metrics.md), as for "
+				      "node_exporter's textfile collector" },
 		{},
 	},
 	.run = run_stats,
