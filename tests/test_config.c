@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <cmocka.h>
 
 #include "config.h"
@@ -167,7 +168,8 @@ struct bad_case {
 static const struct bad_case bad_cases[] = {
 	{ "an unknown top-level key names it and the known keys",
 	  "interfaces: []\nfeed: []\n",
-	  ":2: feed: unknown key (the keys here: pin_dir, state_dir, allow_feeds, interfaces, feeds)" },
+	  ":2: feed: unknown key (the keys here: pin_dir, state_dir, allow_feeds, interfaces, feeds, "
+	  "metrics)" },
 	{ "an unknown feed key is named with its feed's place",
 	  "feeds:\n  - name: a\n    source: /x\n    acton: drop\n",
 	  ":4: feeds[0].acton: unknown key" },
@@ -231,6 +233,27 @@ static const struct bad_case bad_cases[] = {
 	{ "a mapping where a list belongs",
 	  "feeds:\n  name: a\n",
 	  ":2: feeds: expected a list" },
+	{ "metrics neither off nor a mapping",
+	  "metrics: on\n",
+	  ":1: metrics: 'on': off, or a mapping with listen: ADDR:PORT" },
+	{ "a metrics address by host name",
+	  "metrics:\n  listen: localhost:9853\n",
+	  ":2: metrics.listen: bad address 'localhost:9853': a numeric address and a port" },
+	{ "a metrics address without a port",
+	  "metrics:\n  listen: 127.0.0.1\n",
+	  ":2: metrics.listen: bad address '127.0.0.1'" },
+	{ "a metrics port out of range",
+	  "metrics:\n  listen: 127.0.0.1:65536\n",
+	  ":2: metrics.listen: bad address '127.0.0.1:65536'" },
+	{ "an IPv6 metrics address without brackets",
+	  "metrics:\n  listen: ::1:9853\n",
+	  ":2: metrics.listen: bad address '::1:9853'" },
+	{ "a metrics mapping without listen",
+	  "metrics: {}\n",
+	  ":1: metrics.listen: missing" },
+	{ "an unknown metrics key",
+	  "metrics:\n  listen: 127.0.0.1:9853\n  path: /m\n",
+	  ":3: metrics.path: unknown key (the keys here: listen)" },
 	{ "a list where one value belongs",
 	  "pin_dir: [a, b]\n",
 	  ":1: pin_dir: expected one value" },
@@ -267,6 +290,49 @@ static void test_bad_configs(void **state)
 	}
 }
 
+/* The port and address of a parsed listen address, as text. */
+static void listen_text(const struct xdpdns_conf_metrics *m, char *buf, size_t size)
+{
+	const struct sockaddr_in6 *in6 = (const void *)&m->addr;
+	const struct sockaddr_in *in = (const void *)&m->addr;
+	char addr[INET6_ADDRSTRLEN];
+
+	if (m->addr.ss_family == AF_INET6) {
+		assert_int_equal(m->addr_len, sizeof(*in6));
+		inet_ntop(AF_INET6, &in6->sin6_addr, addr, sizeof(addr));
+		snprintf(buf, size, "[%s]:%u", addr, ntohs(in6->sin6_port));
+	} else {
+		assert_int_equal(m->addr.ss_family, AF_INET);
+		assert_int_equal(m->addr_len, sizeof(*in));
+		inet_ntop(AF_INET, &in->sin_addr, addr, sizeof(addr));
+		snprintf(buf, size, "%s:%u", addr, ntohs(in->sin_port));
+	}
+}
+
+static void test_metrics_listen(void **state)
+{
+	struct fixture *f = *state;
+	char text[64];
+
+	assert_int_equal(load(f, "feeds: []\n"), 0);
+	assert_false(f->conf.metrics.off);
+	assert_string_equal(f->conf.metrics.listen, "127.0.0.1:9853");
+	listen_text(&f->conf.metrics, text, sizeof(text));
+	assert_string_equal(text, "127.0.0.1:9853");
+
+	assert_int_equal(load(f, "metrics:\n  listen: 198.18.0.1:80\n"), 0);
+	listen_text(&f->conf.metrics, text, sizeof(text));
+	assert_string_equal(text, "198.18.0.1:80");
+
+	assert_int_equal(load(f, "metrics: {listen: '[::1]:9100'}\n"), 0);
+	assert_string_equal(f->conf.metrics.listen, "[::1]:9100");
+	listen_text(&f->conf.metrics, text, sizeof(text));
+	assert_string_equal(text, "[::1]:9100");
+
+	assert_int_equal(load(f, "metrics: off\n"), 0);
+	assert_true(f->conf.metrics.off);
+}
+
 static void test_missing_file(void **state)
 {
 	struct fixture *f = *state;
@@ -284,6 +350,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_defaults_and_relative_paths, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refresh_units, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_configs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_metrics_listen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
 	};
 

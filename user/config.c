@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 #include <yaml.h>
+#include <arpa/inet.h>
 
 #include "config.h"
 #include "feedload.h"
@@ -505,12 +506,77 @@ static int set_feeds(struct reader *r, yaml_node_t *v, const char *key, void *ou
 	return err;
 }
 
+/* "127.0.0.1:9853" or "[::1]:9853": a numeric address and a port. */
+static bool parse_listen(const char *text, struct xdpdns_conf_metrics *m)
+{
+	const char *colon = strrchr(text, ':');
+	char host[INET6_ADDRSTRLEN + 2], *end;
+	struct sockaddr_in6 *in6 = (void *)&m->addr;
+	struct sockaddr_in *in = (void *)&m->addr;
+	size_t len;
+	long port;
+
+	if (!colon || colon == text || (size_t)(colon - text) >= sizeof(host))
+		return false;
+	port = strtol(colon + 1, &end, 10);
+	if (*end || end == colon + 1 || port < 1 || port > 65535)
+		return false;
+	len = colon - text;
+	memcpy(host, text, len);
+	host[len] = 0;
+
+	memset(&m->addr, 0, sizeof(m->addr));
+	if (host[0] == '[' && host[len - 1] == ']') {
+		host[len - 1] = 0;
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(port);
+		m->addr_len = sizeof(*in6);
+		return inet_pton(AF_INET6, host + 1, &in6->sin6_addr) == 1;
+	}
+	in->sin_family = AF_INET;
+	in->sin_port = htons(port);
+	m->addr_len = sizeof(*in);
+	return inet_pton(AF_INET, host, &in->sin_addr) == 1;
+}
+
+static int set_listen(struct reader *r, yaml_node_t *v, const char *key,
+		      const char *text, void *out)
+{
+	struct xdpdns_conf_metrics *m = out;
+
+	if (strlen(text) >= sizeof(m->listen) || !parse_listen(text, m))
+		return fail(r, v, key, "bad address '%s': a numeric address and a port, as "
+			    "127.0.0.1:9853 or [::1]:9853", text);
+	strcpy(m->listen, text);
+	return 0;
+}
+
+static const struct key metrics_keys[] = {
+	{ "listen", set_listen, NULL, true },
+	{},
+};
+
+/* "metrics: off", or a mapping of metrics_keys. */
+static int set_metrics(struct reader *r, yaml_node_t *v, const char *key, void *out)
+{
+	struct xdpdns_conf *conf = out;
+
+	if (v->type != YAML_SCALAR_NODE)
+		return read_map(r, v, key, metrics_keys, &conf->metrics);
+	if (strcmp((const char *)v->data.scalar.value, "off"))
+		return fail(r, v, key, "'%s': off, or a mapping with listen: ADDR:PORT",
+			    (const char *)v->data.scalar.value);
+	conf->metrics.off = true;
+	return 0;
+}
+
 static const struct key top_keys[] = {
 	{ "pin_dir", set_pin_dir, NULL, false },
 	{ "state_dir", set_state_dir, NULL, false },
 	{ "allow_feeds", set_allow_feeds, NULL, false },
 	{ "interfaces", NULL, set_interfaces, false },
 	{ "feeds", NULL, set_feeds, false },
+	{ "metrics", NULL, set_metrics, false },
 	{},
 };
 
@@ -538,6 +604,14 @@ static int read_document(struct reader *r, struct xdpdns_conf *conf)
 	return read_map(r, root, "", top_keys, conf);
 }
 
+static void metrics_defaults(struct xdpdns_conf_metrics *m)
+{
+	if (m->off || m->listen[0])
+		return;
+	strcpy(m->listen, XDPDNS_METRICS_LISTEN_DEFAULT);
+	parse_listen(m->listen, m);
+}
+
 int xdpdns_conf_load(const char *path, struct xdpdns_conf *conf, char *why, size_t size)
 {
 	struct reader r = { .path = path, .why = why, .size = size };
@@ -563,6 +637,7 @@ int xdpdns_conf_load(const char *path, struct xdpdns_conf *conf, char *why, size
 
 	if (yaml_parser_load(&parser, &r.doc)) {
 		err = read_document(&r, conf);
+		metrics_defaults(&conf->metrics);
 		yaml_document_delete(&r.doc);
 	} else {
 		snprintf(why, size, "%s:%lu: not valid YAML: %s%s%s", path,

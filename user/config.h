@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/socket.h>
 #include <xdp/libxdp.h>
 #include "feeds.h"
 #include "store.h"
@@ -17,6 +18,8 @@
 #define XDPDNS_REFRESH_DEFAULT_S	3600.0	/* a URL is fetched hourly */
 #define XDPDNS_REFRESH_MIN_S		0.1
 #define XDPDNS_IFNAME_MAX		15	/* IFNAMSIZ less the NUL */
+/* The metrics endpoint: loopback only unless configured; 9853 for DNS on 53. */
+#define XDPDNS_METRICS_LISTEN_DEFAULT	"127.0.0.1:9853"
 
 struct xdpdns_conf_iface {
 	char name[XDPDNS_IFNAME_MAX + 1];
@@ -37,6 +40,14 @@ struct xdpdns_conf_feed {
 	unsigned long line;
 };
 
+/* Where the daemon serves /metrics (docs/metrics.md). */
+struct xdpdns_conf_metrics {
+	bool off;			/* metrics: off */
+	char listen[64];		/* ADDR:PORT as given, or the default */
+	struct sockaddr_storage addr;	/* listen, parsed */
+	socklen_t addr_len;
+};
+
 struct xdpdns_conf {
 	char *path;			/* the file it was read from */
 	char *pin_dir;			/* NULL when not set */
@@ -46,6 +57,7 @@ struct xdpdns_conf {
 	struct xdpdns_conf_feed *feeds;	/* in the config's order */
 	size_t nfeeds;
 	bool allow_listed;		/* allow_feeds: listed (default first) */
+	struct xdpdns_conf_metrics metrics;
 };
 
 /*
