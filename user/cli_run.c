@@ -6,8 +6,9 @@
  * swaps the policy when a feed changes: a file when inotify says it was
  * written (its directory is watched, so that a rename over it is seen too),
  * a URL when a fetch at its interval brings a new version. One thread, one
- * poll() over a signalfd and the inotify descriptor, its timeout the next
- * deadline: a debounced rebuild or a URL's fetch.
+ * poll() over a signalfd, the inotify descriptor and the metrics endpoint's
+ * (metrics_http.c), its timeout the next deadline: a debounced rebuild, a
+ * URL's fetch or the endpoint's.
  *
  * It never detaches: on SIGTERM or SIGINT it exits and the program keeps
  * enforcing the last generation; a restarted daemon adopts the attachment
@@ -34,6 +35,8 @@
 #include "feedload.h"
 #include "fetch.h"
 #include "log.h"
+#include "metrics.h"
+#include "metrics_http.h"
 
 /* Events closer than this make one rebuild: one save can be several writes. */
 #define DEBOUNCE_MS		150
@@ -53,6 +56,8 @@ struct daemon {
 	size_t ndropped;
 	int sig_fd, ino_fd;
 	int lock_fd;			/* held while the daemon runs */
+	struct xdpdns_http *http;	/* the metrics endpoint; NULL: metrics off */
+	struct xdpdns_metrics metrics;	/* its feeds as stored at the last rebuild */
 	double rebuild_at_ms;		/* 0: no rebuild due */
 	bool reorder;			/* the set or order of feeds changed */
 	int stop_signal;
@@ -309,6 +314,9 @@ static void store_and_apply(struct daemon *d, struct version *v, size_t n)
 		cli_apply(&d->args, &st);
 	}
 	note_rules(d, &st);
+	/* Stored rules per feed for the scrapes: reading the state for each would
+	 * cost a read of every rules file. Kept as it was when memory is short. */
+	xdpdns_metrics_set_feeds(&d->metrics, &st);
 	xdpdns_state_close(&st);
 }
 
@@ -480,6 +488,78 @@ static void unwatch_all(struct daemon *d)
 			inotify_rm_watch(d->ino_fd, d->feeds[i].wd);
 }
 
+/*
+ * One scrape: the pinned maps now, the stored feeds as of the last rebuild,
+ * and the health of every configured feed, stored or not.
+ */
+static int render_metrics(void *arg, FILE *out)
+{
+	struct daemon *d = arg;
+	struct xdpdns_metrics_health *health = calloc(d->nfeeds + 1, sizeof(*health));
+	struct xdpdns_pins pins;
+	int err;
+
+	if (!health)
+		return -ENOMEM;
+	for (size_t i = 0; i < d->nfeeds; i++)
+		health[i] = (struct xdpdns_metrics_health){ d->feeds[i].conf->name,
+							    &d->feeds[i].health };
+	d->metrics.daemon = true;
+	d->metrics.health = health;
+	d->metrics.nhealth = d->nfeeds;
+
+	/* Nothing pinned (nothing attached) is no error: the feeds are still news. */
+	d->metrics.datapath = false;
+	err = xdpdns_pins_open(d->args.pin_dir, &pins);
+	if (!err) {
+		err = xdpdns_metrics_read(&pins, &d->metrics);
+		xdpdns_pins_close(&pins);
+	}
+	if (err && err != -ENOENT)
+		pr_err("cannot read the counters for a scrape of the metrics: %s\n",
+		       strerror(-err));
+	else
+		err = xdpdns_metrics_render(&d->metrics, out);
+	d->metrics.health = NULL;
+	d->metrics.nhealth = 0;
+	free(health);
+	return err;
+}
+
+static int start_metrics(struct daemon *d)
+{
+	const struct xdpdns_conf_metrics *m = &d->conf.metrics;
+
+	if (m->off)
+		return 0;
+	d->http = xdpdns_http_start(m, render_metrics, d);
+	if (!d->http) {
+		int err = -errno;
+
+		pr_err("cannot serve the metrics on %s: %s (choose another address with "
+		       "'metrics: listen:', or 'metrics: off'; see docs/config.md)\n", m->listen,
+		       strerror(-err));
+		return err;
+	}
+	pr_info("metrics served at http://%s/metrics\n", m->listen);
+	return 0;
+}
+
+/* A reloaded config that moves or stops the endpoint; a failure leaves it off. */
+static void restart_metrics(struct daemon *d, const struct xdpdns_conf_metrics *old)
+{
+	const struct xdpdns_conf_metrics *m = &d->conf.metrics;
+
+	if (m->off == old->off && !strcmp(m->listen, old->listen))
+		return;
+	xdpdns_http_stop(d->http);
+	d->http = NULL;
+	if (m->off)
+		pr_info("metrics: off\n");
+	else if (start_metrics(d))
+		pr_err("the metrics stay off until the next reload\n");
+}
+
 /* SIGHUP: the config read again; a bad one is reported and the running one stays. */
 static void reload(struct daemon *d)
 {
@@ -517,6 +597,7 @@ static void reload(struct daemon *d)
 		return;
 	}
 	free_feeds(old, nold);
+	restart_metrics(d, &running.metrics);
 	xdpdns_conf_free(&running);
 
 	attach_ifaces(d);
@@ -552,12 +633,21 @@ static int poll_timeout(const struct daemon *d)
 	return next - now > POLL_MAX_MS ? POLL_MAX_MS : (int)(next - now) + 1;
 }
 
+/* The earlier of the daemon's next deadline and the metrics endpoint's. */
+static int loop_timeout(const struct daemon *d)
+{
+	int ms = poll_timeout(d), http_ms = xdpdns_http_timeout(d->http);
+
+	return http_ms >= 0 && http_ms < ms ? http_ms : ms;
+}
+
 static int serve(struct daemon *d)
 {
 	while (!d->stop_signal) {
-		struct pollfd fds[] = { { d->sig_fd, POLLIN, 0 }, { d->ino_fd, POLLIN, 0 } };
+		struct pollfd fds[] = { { d->sig_fd, POLLIN, 0 }, { d->ino_fd, POLLIN, 0 },
+					{ xdpdns_http_fd(d->http), POLLIN, 0 } };
 
-		if (poll(fds, 2, poll_timeout(d)) < 0 && errno != EINTR) {
+		if (poll(fds, 3, loop_timeout(d)) < 0 && errno != EINTR) {
 			int err = -errno;
 
 			pr_err("the daemon's poll failed: %s\n", strerror(-err));
@@ -567,6 +657,8 @@ static int serve(struct daemon *d)
 			on_signal(d);
 		if (fds[1].revents & POLLIN)
 			on_inotify(d);
+		/* Whether or not its descriptor is ready: MHD's timeouts are due too. */
+		xdpdns_http_run(d->http);
 		if (d->stop_signal)
 			break;
 		fetch_due(d);
@@ -683,6 +775,8 @@ static int start(struct daemon *d)
 	if (!err)
 		err = lock_daemon(d);
 	if (!err)
+		err = start_metrics(d);
+	if (!err)
 		err = attach_ifaces(d);
 	if (!err)
 		err = setup_feeds(d, NULL, 0);
@@ -715,6 +809,8 @@ static int run_run(const struct cli_args *a)
 		err = serve(&d);
 	if (!err)
 		say_stopped(&d);
+	xdpdns_http_stop(d.http);
+	xdpdns_metrics_free(&d.metrics);
 	free_feeds(d.feeds, d.nfeeds);
 	free(d.dropped);
 	xdpdns_conf_free(&d.conf);
