@@ -235,6 +235,43 @@ test_known_traffic() {
 	[ -z "${METRICS_SAMPLE:-}" ] || cp "$LAB_DIR/scrape.txt" "$METRICS_SAMPLE"
 }
 
+# Every query of the Grafana dashboard: its metrics are in the scrape, and
+# Prometheus evaluates it. Prints what fails.
+dashboard_queries_work() {
+	if ! python3 - contrib/grafana/xdpdns.json "$LAB_DIR/scrape.txt" > "$LAB_DIR/exprs" <<-'EOF'
+		import json, re, sys
+		dash = json.load(open(sys.argv[1]))
+		assert any(i["name"] == "DS_PROMETHEUS" for i in dash["__inputs"])
+		families = set(re.findall(r"^# TYPE (\S+)", open(sys.argv[2]).read(), re.M))
+		for panel in dash["panels"]:
+		    assert panel["datasource"]["uid"] == "${DS_PROMETHEUS}", panel["title"]
+		    for t in panel["targets"]:
+		        for name in re.findall(r"xdpdns_[a-z_]+", t["expr"]):
+		            if name not in families:
+		                print("# %s: no metric %s" % (panel["title"], name))
+		        print(t["expr"].replace("$__rate_interval", "10s").replace("$instance", ".*"))
+	EOF
+	then
+		return 1
+	fi
+	[ -s "$LAB_DIR/exprs" ] || return 1
+	while read -r expr; do
+		case $expr in
+		"# "*) echo "$expr"; return 1 ;;
+		esac
+		status=$(get -G "http://$PROM/api/v1/query" --data-urlencode "query=$expr" |
+			python3 -c 'import json, sys; print(json.load(sys.stdin)["status"])')
+		[ "$status" = success ] || { echo "# $expr: $status"; return 1; }
+	done < "$LAB_DIR/exprs"
+}
+
+test_dashboard() {
+	out=$(python3 -m json.tool contrib/grafana/xdpdns.json 2>&1 > /dev/null)
+	check $? "the Grafana dashboard is valid JSON"
+	out=$(dashboard_queries_work 2>&1)
+	check $? "its panels use the scraped metrics and Prometheus evaluates every query"
+}
+
 test_reload_moves_endpoint() {
 	write_config "$METRICS_MOVED"
 	kill -HUP "$DAEMON_PID"
@@ -261,6 +298,7 @@ if lab_setup; then
 	test_endpoint
 	test_scraped
 	test_known_traffic
+	test_dashboard
 	test_reload_moves_endpoint
 	test_stop
 	lab_detach peer
