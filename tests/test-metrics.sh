@@ -78,6 +78,7 @@ current() {
 	get "http://$METRICS/metrics" | awk '/^xdpdns_queries_total\{/ { n += $2 } END { print n + 0 }'
 }
 
+# write_config ADDR:PORT, or write_config off.
 write_config() {
 	{
 		echo "pin_dir: $XDPDNS_PIN_DIR"
@@ -89,8 +90,11 @@ write_config() {
 		echo "    source: $LAB_DIR/blocked.txt"
 		echo "  - name: missing"
 		echo "    source: $LAB_DIR/missing.txt"
-		echo "metrics:"
-		echo "  listen: $1"
+		if [ "$1" = off ]; then
+			echo "metrics: off"
+		else
+			printf 'metrics:\n  listen: %s\n' "$1"
+		fi
 	} > "$LAB_DIR/xdpdns.yaml"
 }
 
@@ -279,6 +283,12 @@ test_reload_moves_endpoint() {
 	check $? "SIGHUP with another metrics address: served there"
 	! get -o /dev/null "http://$METRICS/metrics" 2> /dev/null
 	check $? "and no longer at the old one"
+
+	write_config off
+	kill -HUP "$DAEMON_PID"
+	until_true 5 log_has "^metrics: off$"
+	! get -o /dev/null "http://$METRICS_MOVED/metrics" 2> /dev/null && kill -0 "$DAEMON_PID"
+	check $? "SIGHUP with metrics: off: the endpoint closed, the daemon running on"
 }
 
 test_stop() {
