@@ -262,7 +262,7 @@ int feed_parse_name(struct feed_reader *rd, const char *tok, bool wildcard_ok,
 int feed_emit(struct feed_reader *rd, const struct xdpdns_name *name, __u8 kind,
 	      __u8 action, unsigned long line)
 {
-	struct xdpdns_feed_entry e = { name, line, kind, action };
+	struct xdpdns_feed_entry e = { name, line, kind, action, NULL };
 
 	rd->counts->names++;
 	if (action == XDPDNS_ACT_ALLOW)

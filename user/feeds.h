@@ -84,6 +84,8 @@ struct xdpdns_feed_entry {
 	unsigned long line;	/* 1-based line of the entry */
 	__u8 kind;		/* XDPDNS_KIND_* bits, or 0 for the feed's kind */
 	__u8 action;		/* enum xdpdns_action, or PASS for the feed's action */
+	const struct xdpdns_sinkaddr *addr;	/* a sinkhole's own addresses (RPZ
+						 * local data), or NULL */
 };
 
 /*

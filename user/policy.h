@@ -56,6 +56,16 @@ void xdpdns_name_suffix(const struct xdpdns_name *name, int i, struct xdpdns_nam
 /* The hash state of a whole name, as the datapath has it at label 0. */
 void xdpdns_name_hash(const struct xdpdns_name *name, __u64 seed, struct xdpdns_hash *h);
 
+/*
+ * A sinkhole rule's own addresses. A family it lacks is answered NODATA,
+ * as RPZ local data answers a type it has no record of.
+ */
+struct xdpdns_sinkaddr {
+	__be32 v4;		/* network byte order */
+	__u8 v6[16];
+	__u8 families;		/* XDPDNS_SINK_A and/or XDPDNS_SINK_AAAA, not 0 */
+};
+
 /* One rule, as callers hand it in. */
 struct xdpdns_rule {
 	struct xdpdns_name name;
