@@ -835,8 +835,8 @@ static bool sinkhole_valid(const struct xdpdns_sinkhole *e)
 }
 
 /*
- * Written before any rule points at the entry (compile fills the table
- * first), so no release ordering is needed here.
+ * A plain store: the entry is set before the first rule naming it is
+ * inserted, and that slot's release store publishes both.
  */
 int xdpdns_gen_set_sinkhole(struct xdpdns_gen *gen, __u32 index,
 			    const struct xdpdns_sinkhole *entry)
