@@ -59,6 +59,7 @@ struct answer {
 	__u8 an;		/* ANCOUNT */
 	__u8 ns;		/* NSCOUNT */
 	__u8 addr_len;		/* 4 or 16 for a sinkhole address, else 0 */
+	__u16 ede;		/* INFO-CODE of the EDE option */
 };
 
 #define RR_FIXED_LEN	12	/* owner pointer, TYPE, CLASS, TTL, RDLENGTH */
@@ -69,9 +70,29 @@ struct answer {
 #define DNS_TYPE_AAAA	28
 #define DNS_CLASS_IN	1
 
-static __always_inline void plan_answer(const struct query *q, __u8 action, struct answer *a)
+/*
+ * A sinkhole answers A or AAAA in class IN when its entry has that family;
+ * every other question, and a family the entry lacks, gets NODATA.
+ */
+static __always_inline __u8 sinkhole_addr_len(const struct query *q,
+					      const struct xdpdns_sinkhole *sink)
 {
+	if (q->qclass != DNS_CLASS_IN)
+		return 0;
+	if (q->qtype == DNS_TYPE_A && (sink->flags & XDPDNS_SINK_A))
+		return 4;
+	if (q->qtype == DNS_TYPE_AAAA && (sink->flags & XDPDNS_SINK_AAAA))
+		return 16;
+	return 0;
+}
+
+static __always_inline void plan_answer(const struct query *q, const struct verdict *v,
+					const struct xdpdns_sinkhole *sink, struct answer *a)
+{
+	__u8 action = v->action;
+
 	__builtin_memset(a, 0, sizeof(*a));
+	a->ede = v->ede ? v->ede : XDPDNS_EDE_BLOCKED;
 
 	switch (action) {
 	case XDPDNS_ACT_NXDOMAIN:
@@ -85,10 +106,8 @@ static __always_inline void plan_answer(const struct query *q, __u8 action, stru
 		a->rcode = 5;
 		break;
 	case XDPDNS_ACT_SINKHOLE:
-		if (q->qclass == DNS_CLASS_IN && q->qtype == DNS_TYPE_A)
-			a->addr_len = 4;
-		else if (q->qclass == DNS_CLASS_IN && q->qtype == DNS_TYPE_AAAA)
-			a->addr_len = 16;
+		a->ede = sink->ede ? sink->ede : XDPDNS_EDE_BLOCKED;
+		a->addr_len = sinkhole_addr_len(q, sink);
 		a->an = a->addr_len != 0;
 		a->ns = !a->an;
 		break;
@@ -187,6 +206,7 @@ static __always_inline int rewrite_dns_header(void *data, void *data_end,
 /* The records after the question: address or SOA, then OPT. */
 static __always_inline int write_records(void *data, void *data_end, const struct query *q,
 					 const struct answer *a, const struct verdict *v,
+					 const struct xdpdns_sinkhole *sink,
 					 const struct xdpdns_config *cfg)
 {
 	__u32 off = q->qend_off & 0x1ff;
@@ -205,12 +225,12 @@ static __always_inline int write_records(void *data, void *data_end, const struc
 		if (a->addr_len == 4) {
 			if ((void *)(r + 4) > data_end)
 				return -1;
-			__builtin_memcpy(r, &cfg->sinkhole_v4, 4);
+			__builtin_memcpy(r, &sink->v4, 4);
 			r += 4;
 		} else {
 			if ((void *)(r + 16) > data_end)
 				return -1;
-			__builtin_memcpy(r, cfg->sinkhole_v6, 16);
+			__builtin_memcpy(r, sink->v6, 16);
 			r += 16;
 		}
 	}
@@ -247,7 +267,7 @@ static __always_inline int write_records(void *data, void *data_end, const struc
 				return -1;
 			put16(r, 15);		/* OPTION-CODE: Extended DNS Error */
 			put16(r + 2, 2);
-			put16(r + 4, v->ede ? v->ede : XDPDNS_EDE_BLOCKED);
+			put16(r + 4, a->ede);
 		}
 	}
 	return 0;
@@ -333,13 +353,15 @@ __noinline int xdpdns_resize(struct xdp_md *ctx, __u32 frame_len, __u32 keep)
  * which must never send a half-rewritten frame on to the resolver.
  */
 static __always_inline int rewrite_answer(struct xdp_md *ctx, const struct query *q,
-					  const struct verdict *v, const struct xdpdns_config *cfg)
+					  const struct verdict *v,
+					  const struct xdpdns_sinkhole *sink,
+					  const struct xdpdns_config *cfg)
 {
 	void *data, *data_end;
 	struct answer a;
 	int res;
 
-	plan_answer(q, v->action, &a);
+	plan_answer(q, v, sink, &a);
 	res = xdpdns_resize(ctx, a.frame_len, q->qend_off);
 	if (res)
 		return res > 0 ? XDP_PASS : XDP_DROP;
@@ -348,7 +370,7 @@ static __always_inline int rewrite_answer(struct xdp_md *ctx, const struct query
 	data_end = (void *)(long)ctx->data_end;
 	if (rewrite_l2_l4(ctx, data, data_end, q, &a) ||
 	    rewrite_dns_header(data, data_end, q, &a, cfg) ||
-	    write_records(data, data_end, q, &a, v, cfg))
+	    write_records(data, data_end, q, &a, v, sink, cfg))
 		return XDP_DROP;
 	write_udp_checksum(ctx, data, data_end, q, &a);
 	return XDP_TX;
@@ -370,7 +392,14 @@ __noinline int xdpdns_answer(struct xdp_md *ctx)
 	cfg = bpf_map_lookup_elem(&XDPDNS_MAP_CONFIG, &zero);
 	if (!c || !cfg)
 		return XDP_PASS;
-	return rewrite_answer(ctx, &c->query, &c->verdict, cfg);
+
+	/* Index 0 and XDPDNS_SINK_CONFIG entries: the configured addresses. */
+	if (c->verdict.action == XDPDNS_ACT_SINKHOLE && (c->sinkhole.flags & XDPDNS_SINK_CONFIG)) {
+		c->sinkhole.v4 = cfg->sinkhole_v4;
+		__builtin_memcpy(c->sinkhole.v6, cfg->sinkhole_v6, 16);
+		c->sinkhole.flags = XDPDNS_SINK_A | XDPDNS_SINK_AAAA;
+	}
+	return rewrite_answer(ctx, &c->query, &c->verdict, &c->sinkhole, cfg);
 }
 
 #endif /* XDPDNS_ANSWER_BPF_H */

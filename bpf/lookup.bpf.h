@@ -394,10 +394,38 @@ static __always_inline __u64 lookup_in(struct xdp_md *ctx, __u32 qname_off, __u3
 }
 
 /*
+ * The sinkhole entry of a sinkhole rule's hit into the scratch map, from the
+ * generation the rule came from: index 0, or one the table does not hold,
+ * is the configured addresses with EDE 15.
+ */
+static __always_inline void note_sinkhole(void *map, const struct xdpdns_gen_header *hdr,
+					  __u64 res)
+{
+	__u32 index = (res >> 8) & 0xff, zero = 0, idx;
+	const struct xdpdns_sinkhole *e = NULL;
+	struct scratch *c;
+
+	c = bpf_map_lookup_elem(&xdpdns_scratch, &zero);
+	if (!c)
+		return;
+	if (index && index <= hdr->sinkholes) {
+		idx = (1U << hdr->filter_log2) + (1U << hdr->buckets_log2) + index;
+		e = bpf_map_lookup_elem(map, &idx);
+	}
+	if (e) {
+		c->sinkhole = *e;
+		return;
+	}
+	__builtin_memset(&c->sinkhole, 0, sizeof(c->sinkhole));
+	c->sinkhole.flags = XDPDNS_SINK_CONFIG;
+}
+
+/*
  * Look a query name up in the live generation. The probes find the
  * generation again each time; if it is not the one the lookup began with, a
  * swap came in between, and the lookup starts over on the new one, so that
- * one query never sees parts of two policies. Returns 0 for no rule, or
+ * one query never sees parts of two policies (a sinkhole's entry included).
+ * Returns 0 for no rule, or
  * PROBE_HIT with the rule's action, ede and feed in bits 0 to 31 and its
  * owner's offset in QNAME from bit LOOKUP_OWNER_SHIFT.
  *
@@ -419,6 +447,8 @@ __noinline __u64 xdpdns_lookup(struct xdp_md *ctx, __u32 qname_off, __u32 qname_
 			return 0;
 		res = lookup_in(ctx, qname_off, qname_len & 0xff, labels & 0xff, map, hdr,
 				&owner_off);
+		if (res && (res & 0xff) == XDPDNS_ACT_SINKHOLE)
+			note_sinkhole(map, hdr, res);
 
 		/*
 		 * The same map still in the slot is the same generation: a

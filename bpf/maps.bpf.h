@@ -64,8 +64,9 @@ struct verdict {
 
 /*
  * Per-query work space, too big for the 512-byte stack: where each label
- * starts, the hash of every candidate suffix, root side first; and the query
- * and verdict handed to xdpdns_answer().
+ * starts, the hash of every candidate suffix, root side first; the query
+ * and verdict handed to xdpdns_answer(), and for a sinkhole verdict the
+ * entry of its rule, read from the same generation as the rule.
  */
 struct scratch {
 	/* 128 entries: indices are masked with XDPDNS_LABELS_MAX (127) */
@@ -75,6 +76,7 @@ struct scratch {
 	struct xdpdns_hash whole;		/* the whole name */
 	struct query query;
 	struct verdict verdict;
+	struct xdpdns_sinkhole sinkhole;
 };
 
 struct {

@@ -12,18 +12,25 @@
  *   block 0                      struct xdpdns_gen_header
  *   blocks 1 .. F                a blocked Bloom filter, F = 1 << filter_log2
  *   blocks F+1 .. F+B            hash buckets, B = 1 << buckets_log2
+ *   blocks F+B+1 .. F+B+S        the sinkhole table, S = sinkholes (0 to 255)
  *
  * A bucket holds four rule slots, one cache line. A rule is found in its
  * home bucket or in one of the next XDPDNS_PROBE_MAX - 1 buckets; an empty
  * slot on the way ends the search. The outer map xdpdns_policy holds the live
  * generation in its only slot, so swapping a generation is one map update.
+ * The sinkhole addresses live in the generation too, so a swap changes rules
+ * and their addresses at once.
  */
 #ifndef XDPDNS_ABI_H
 #define XDPDNS_ABI_H
 
 #include <linux/types.h>
 
-#define XDPDNS_ABI_VERSION	1
+/*
+ * 2: the sinkhole table; a sinkhole slot's ede byte became its index there,
+ * which a program of version 1 would answer as an EDE code.
+ */
+#define XDPDNS_ABI_VERSION	2
 
 #define XDPDNS_PIN_DIR		"/sys/fs/bpf/xdpdns"
 
@@ -132,7 +139,9 @@ struct xdpdns_slot {
 	__u8 kind;		/* XDPDNS_KIND_* bits */
 	__u16 set;		/* policy set */
 	__u8 action;		/* enum xdpdns_action */
-	__u8 ede;		/* RFC 8914 info code, 0 for the default */
+	__u8 ede;		/* RFC 8914 info code, 0 for the default;
+				 * for SINKHOLE the index of its entry in
+				 * the sinkhole table, 0 for none */
 	__u16 feed;		/* feed id, < XDPDNS_FEEDS_MAX */
 };
 _Static_assert(sizeof(struct xdpdns_slot) == 16, "xdpdns_slot ABI changed");
@@ -165,12 +174,38 @@ struct xdpdns_gen_header {
 	__u32 filter_log2;	/* filter blocks: 1 << filter_log2 */
 	__u32 buckets_log2;	/* buckets: 1 << buckets_log2 */
 	__u32 rules;		/* occupied slots, for reporting */
-	__u32 pad[5];		/* zero */
+	__u32 sinkholes;	/* entries of the sinkhole table, <= 255 */
+	__u32 pad[4];		/* zero */
 	__u64 swap_time;	/* wall clock, unix seconds, when userspace
 				 * swapped it in; 0 before. Never read by
 				 * the datapath: it is for reporting */
 };
 _Static_assert(sizeof(struct xdpdns_gen_header) == XDPDNS_BLOCK_SIZE, "header size");
+
+#define XDPDNS_SINKHOLES_MAX	255	/* indices 1 to 255 fit a slot's ede byte */
+
+/* xdpdns_sinkhole.flags */
+#define XDPDNS_SINK_A		0x1	/* answer A with v4; absent: A is NODATA */
+#define XDPDNS_SINK_AAAA	0x2	/* answer AAAA with v6; absent: NODATA */
+#define XDPDNS_SINK_CONFIG	0x4	/* answer both with the addresses of
+					 * xdpdns_config; v4, v6 and the bits
+					 * above are ignored */
+
+/*
+ * One entry of the sinkhole table: what a sinkhole rule answers. Index i
+ * (1 to sinkholes) is block F+B+i, the 40 bytes after the entry zero. Index
+ * 0 is stored nowhere and means { XDPDNS_SINK_CONFIG, ede 0 }: the
+ * configured addresses with EDE 15, what every sinkhole answered before
+ * version 2.
+ */
+struct xdpdns_sinkhole {
+	__be32 v4;		/* network byte order */
+	__u8 v6[16];
+	__u8 flags;		/* XDPDNS_SINK_* */
+	__u8 ede;		/* RFC 8914 info code, 0 for 15 (Blocked) */
+	__u16 pad;		/* zero */
+};
+_Static_assert(sizeof(struct xdpdns_sinkhole) == 24, "xdpdns_sinkhole ABI changed");
 
 /*
  * The label depths (number of labels of a rule's owner, 1 to 127) that hold

@@ -75,6 +75,23 @@ static const struct frame *query_of(const struct frame *answer, const struct pkt
 	return NULL;
 }
 
+/* A sinkhole slot's entry, as the answer model takes it. */
+static void sinkhole_of(const struct xdpdns_gen *gen, __u8 index, struct pkt_hit *hit)
+{
+	static struct pkt_sinkhole model;
+	struct xdpdns_sinkhole e;
+
+	xdpdns_gen_get_sinkhole(gen, index, &e);
+	hit->ede = e.ede;
+	if (e.flags & XDPDNS_SINK_CONFIG)
+		return;
+	model.has_a = e.flags & XDPDNS_SINK_A;
+	model.has_aaaa = e.flags & XDPDNS_SINK_AAAA;
+	memcpy(model.a, &e.v4, 4);
+	memcpy(model.aaaa, e.v6, 16);
+	hit->sink = &model;
+}
+
 /* The rule the query's name meets, as the datapath looks it up. */
 static int hit_of(const struct xdpdns_gen *gen, const struct frame *q, struct pkt_hit *hit)
 {
@@ -103,6 +120,9 @@ static int hit_of(const struct xdpdns_gen *gen, const struct frame *q, struct pk
 	hit->action = m.slot.action;
 	hit->ede = m.slot.ede;
 	hit->owner = name.label_off[m.label];
+	hit->sink = NULL;
+	if (m.slot.action == XDPDNS_ACT_SINKHOLE)
+		sinkhole_of(gen, m.slot.ede, hit);
 	return 1;
 }
 

@@ -666,7 +666,7 @@ struct answer {
 };
 
 static void add_address(struct writer *w, const struct pkt_info *in,
-			const struct xdpdns_config *cfg)
+			const struct xdpdns_config *cfg, const struct pkt_sinkhole *sink)
 {
 	bool six = in->qtype == PKT_TYPE_AAAA;
 
@@ -675,7 +675,11 @@ static void add_address(struct writer *w, const struct pkt_info *in,
 	put16(w, PKT_CLASS_IN);
 	put32(w, cfg->sinkhole_ttl);
 	put16(w, six ? 16 : 4);
-	if (six)
+	if (sink && six)
+		put(w, sink->aaaa, 16);
+	else if (sink)
+		put(w, sink->a, 4);
+	else if (six)
 		put(w, cfg->sinkhole_v6, 16);
 	else
 		put(w, &cfg->sinkhole_v4, 4);	/* already in network order */
@@ -719,10 +723,16 @@ static void add_opt(struct writer *w, const struct pkt_info *in,
 	put16(w, hit->ede ? hit->ede : XDPDNS_EDE_BLOCKED);
 }
 
-static bool sinkhole_address(const struct pkt_info *in)
+/* The rule's own addresses, if it has them, else both configured ones. */
+static bool sinkhole_address(const struct pkt_info *in, const struct pkt_sinkhole *sink)
 {
-	return in->qclass == PKT_CLASS_IN &&
-	       (in->qtype == PKT_TYPE_A || in->qtype == PKT_TYPE_AAAA);
+	if (in->qclass != PKT_CLASS_IN)
+		return false;
+	if (in->qtype == PKT_TYPE_A)
+		return !sink || sink->has_a;
+	if (in->qtype == PKT_TYPE_AAAA)
+		return !sink || sink->has_aaaa;
+	return false;
 }
 
 static int add_records(struct writer *w, const struct pkt_info *in,
@@ -746,8 +756,8 @@ static int add_records(struct writer *w, const struct pkt_info *in,
 		return 0;			/* passes or drops: no answer */
 	}
 
-	if (hit->action == XDPDNS_ACT_SINKHOLE && sinkhole_address(in)) {
-		add_address(w, in, cfg);
+	if (hit->action == XDPDNS_ACT_SINKHOLE && sinkhole_address(in, hit->sink)) {
+		add_address(w, in, cfg, hit->sink);
 		a->ancount = 1;
 	} else if (hit->action == XDPDNS_ACT_NXDOMAIN ||
 		   hit->action == XDPDNS_ACT_NODATA ||

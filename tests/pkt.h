@@ -202,11 +202,19 @@ enum xdpdns_counter pkt_classify(const __u8 *frame, size_t len,
 				 const struct xdpdns_config *cfg,
 				 struct pkt_info *info);
 
+/* A sinkhole rule's own addresses; a family it lacks is answered NODATA. */
+struct pkt_sinkhole {
+	bool has_a, has_aaaa;
+	__u8 a[4];			/* network order */
+	__u8 aaaa[16];
+};
+
 /* The rule that decided a query, as the answer needs it. */
 struct pkt_hit {
 	enum xdpdns_action action;
-	__u8 ede;			/* 0: 15, Blocked */
+	__u8 ede;			/* 0: 15, Blocked (a sinkhole: its entry's) */
 	size_t owner;			/* the rule owner's offset in the QNAME */
+	const struct pkt_sinkhole *sink;	/* NULL: the configured addresses */
 };
 
 /*

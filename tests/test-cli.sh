@@ -178,6 +178,39 @@ test_actions() {
 	check $? "counters: one per action, two sinkholes, two nxdomain"
 }
 
+test_sinkhole_addresses() {
+	x block own.test --action sinkhole --a 198.18.7.7 --aaaa 2001:db8::77 2> /dev/null &&
+		x block --exact v4only.test --action sinkhole --a 198.18.7.8 --ede 17 2> /dev/null
+	check $? "block --action sinkhole with addresses of its own"
+	out=$(x list --feed hand 2>&1)
+	has "$out" "own\.test subtree sinkhole A=198\.18\.7\.7 AAAA=2001:db8::77" &&
+		has "$out" "v4only\.test exact sinkhole 17 A=198\.18\.7\.8"
+	check $? "list prints a sinkhole rule's addresses"
+	lookup_has www.own.test "A=198.18.7.7 AAAA=2001:db8::77" "live: sinkhole, A=198.18.7.7"
+	check $? "lookup prints the stored and the live addresses"
+	snapshot sinkaddr0
+
+	ask "$LAB_RES4" www.own.test A
+	from_filter NOERROR www.own.test &&
+		has "$out" "IN[[:space:]]+A[[:space:]]+198\.18\.7\.7"
+	check $? "a hand sinkhole answers A with its own address"
+	ask "$LAB_RES6" +edns own.test AAAA
+	from_filter NOERROR own.test && has "$out" "IN[[:space:]]+AAAA[[:space:]]+2001:db8::77" &&
+		has "$out" "EDE: 15"
+	check $? "and AAAA over IPv6 with its own address, EDE 15"
+	ask "$LAB_RES4" +edns v4only.test AAAA
+	from_filter NOERROR v4only.test && has "$out" "ANSWER: 0" && has "$out" "AUTHORITY: 1" &&
+		has "$out" "EDE: 17"
+	check $? "a sinkhole with only an IPv4 address answers AAAA with NODATA, EDE 17"
+	ask "$LAB_RES4" sink.test A
+	from_filter NOERROR sink.test && has "$out" "IN[[:space:]]+A[[:space:]]+0\.0\.0\.0"
+	check $? "a sinkhole without addresses still answers the configured one"
+
+	snapshot sinkaddr1
+	counters_moved sinkaddr0 sinkaddr1 queries=4 sinkhole=4
+	check $? "counters: four sinkhole answers"
+}
+
 lookup_has() {
 	out=$(x lookup "$1" 2>&1)
 	has "$out" "$2" && has "$out" "$3"
@@ -346,6 +379,9 @@ test_errors() {
 	exit_is 2 x block bad..name.test
 	exit_is 2 x block ok.test --action frob
 	exit_is 2 x block ok.test --ede 99
+	exit_is 2 x block ok.test --a 192.0.2.1
+	exit_is 2 x block ok.test --action nxdomain --aaaa 2001:db8::1
+	exit_is 2 x block ok.test --action sinkhole --a 2001:db8::1
 	exit_is 2 x attach "$LAB_IF_RES" --mode turbo
 	exit_is 2 x load "$HOSTS" --format bind
 	exit_is 1 x attach nosuchif0
@@ -437,6 +473,7 @@ if lab_setup; then
 	test_attach
 	test_wire_basics
 	test_actions
+	test_sinkhole_addresses
 	test_precedence
 	test_live_edits
 	test_real_feeds

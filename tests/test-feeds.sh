@@ -6,7 +6,8 @@
 # answer, names it does not list reach Unbound. Then the AdBlock list's
 # exceptions, exact rules and skipped modifiers, and a crafted RPZ zone
 # for the actions the real zone does not have (nodata, drop, passthru, tc,
-# sinkhole, wildcards, a walled garden left to the resolver). Prints "ok"
+# sinkhole, local data with its own address, wildcards, a walled garden
+# and a TXT record left to the resolver). Prints "ok"
 # or "not ok" per check; exit 77 when root or a tool is missing.
 set -u
 cd "$(dirname "$0")/.."
@@ -39,7 +40,7 @@ UNBOUND_DATA=(
 	"ok.pass.test. A 198.18.0.106"
 	"wild.test. A 198.18.0.107"
 	"garden.test. A 198.18.0.108"
-	"local.test. A 198.18.0.109"
+	"txt.test. A 198.18.0.109"
 )
 
 lab_setup() {
@@ -155,17 +156,18 @@ write_zone() {
 		ok.pass.test CNAME rpz-passthru.
 		*.wild.test CNAME .
 		garden.test CNAME walled.example.
-		local.test A 198.18.0.99
+		local.test A 198.18.5.5
+		txt.test TXT "local data of another type"
 	EOF
 }
 
 test_rpz_actions() {
 	write_zone
 	load_list "$LAB_DIR/crafted.rpz"
-	[ "$status" = 0 ] && has "$summary" "7 names \(rpz format" &&
+	[ "$status" = 0 ] && has "$summary" "8 names \(rpz format" &&
 		has "$out" "1 trigger with a CNAME to another name left to the resolver" &&
-		has "$out" "1 trigger with local data other than A 0.0.0.0 and AAAA :: left"
-	check $? "a crafted zone: 7 rules, the walled garden and other local data reported"
+		has "$out" "1 trigger with local data of types other than A and AAAA left"
+	check $? "a crafted zone: 8 rules, the walled garden and the TXT record reported"
 	ask "$LAB_RES4" nodata.test A
 	from_filter NOERROR nodata.test && has "$out" "ANSWER: 0"
 	check $? "CNAME *.: nodata"
@@ -177,10 +179,22 @@ test_rpz_actions() {
 	check $? "CNAME rpz-tcp-only.: TC set"
 	ask "$LAB_RES6" sink.test AAAA
 	from_filter NOERROR sink.test && has "$out" "IN[[:space:]]+AAAA[[:space:]]+::"
-	check $? "AAAA ::: the sinkhole address"
+	check $? "AAAA ::: the zone's address"
 	ask "$LAB_RES4" sink.test A
 	from_filter NOERROR sink.test && has "$out" "IN[[:space:]]+A[[:space:]]+0\.0\.0\.0"
-	check $? "A 0.0.0.0: the sinkhole address"
+	check $? "A 0.0.0.0: the zone's address"
+	ask "$LAB_RES4" local.test A
+	from_filter NOERROR local.test &&
+		has "$out" "^local\.test\.[[:space:]]+[0-9]+[[:space:]]+IN[[:space:]]+A" &&
+		has "$out" "IN[[:space:]]+A[[:space:]]+198\.18\.5\.5$"
+	check $? "local data A 198.18.5.5 is answered with that address by the program"
+	ask "$LAB_RES6" +edns local.test AAAA
+	from_filter NOERROR local.test && has "$out" "ANSWER: 0" && has "$out" "AUTHORITY: 1" &&
+		has "$out" "EDE: 15"
+	check $? "and AAAA, which the trigger has no record of, with NODATA"
+	ask "$LAB_RES4" local.test TXT
+	from_filter NOERROR local.test && has "$out" "ANSWER: 0"
+	check $? "and TXT with NODATA"
 	ask "$LAB_RES4" ok.pass.test A
 	from_unbound 198.18.0.106
 	check $? "CNAME rpz-passthru. beats the wider wildcard block"
@@ -196,9 +210,9 @@ test_rpz_actions() {
 	ask "$LAB_RES4" garden.test A
 	from_unbound 198.18.0.108
 	check $? "a CNAME to another name is left to the resolver"
-	ask "$LAB_RES4" local.test A
+	ask "$LAB_RES4" txt.test A
 	from_unbound 198.18.0.109
-	check $? "local data with another address is left to the resolver"
+	check $? "local data of another type is left to the resolver"
 }
 
 if lab_setup; then

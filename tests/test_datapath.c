@@ -89,10 +89,34 @@ struct dp_rule {
 	const char *name;
 	__u8 kind;
 	enum xdpdns_action action;
-	__u8 ede;
+	__u8 ede;		/* for SINKHOLE: 1 + index into sinks[], 0 none */
 	__u16 feed;
 	__u16 set;
 };
+
+/*
+ * The sinkhole entries of the main generation, entry i + 1 from sinks[i]:
+ * what the answer model is told (the addresses a rule answers with, the
+ * EDE code) and whether the entry defers to the configured addresses.
+ */
+struct dp_sink {
+	struct pkt_sinkhole model;
+	__u8 ede;
+	bool config;
+};
+
+static const struct dp_sink sinks[] = {
+	{ { true, true, { 198, 18, 5, 5 },
+	    { 0x20, 0x01, 0x0d, 0xb8, [14] = 0x05, [15] = 0x05 } } },
+	{ { true, false, { 198, 18, 5, 6 } }, XDPDNS_EDE_FILTERED },
+	{ { false, true, .aaaa = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x06 } } },
+	{ { 0 }, XDPDNS_EDE_CENSORED, true },
+};
+
+#define SINK_BOTH	1
+#define SINK_V4		2
+#define SINK_V6		3
+#define SINK_CONFIG	4
 
 static const struct dp_rule rules[] = {
 	{ "drop.test",		BOTH, XDPDNS_ACT_DROP,     0, 1 },
@@ -101,6 +125,11 @@ static const struct dp_rule rules[] = {
 	{ "refused.test",	BOTH, XDPDNS_ACT_REFUSED,  0, 4 },
 	{ "sinkhole.test",	BOTH, XDPDNS_ACT_SINKHOLE, 0, 5 },
 	{ "tc.test",		BOTH, XDPDNS_ACT_TC,       0, 6 },
+	{ "both.sink.test",	BOTH, XDPDNS_ACT_SINKHOLE, SINK_BOTH, 28 },
+	{ "v4.sink.test",	BOTH, XDPDNS_ACT_SINKHOLE, SINK_V4, 29 },
+	{ "v6.sink.test",	BOTH, XDPDNS_ACT_SINKHOLE, SINK_V6, 30 },
+	{ "config.sink.test",	BOTH, XDPDNS_ACT_SINKHOLE, SINK_CONFIG, 31 },
+	{ "past.sink.test",	BOTH, XDPDNS_ACT_SINKHOLE, 0, 32 },
 	{ "allow.test",		BOTH, XDPDNS_ACT_ALLOW,    0, 7 },
 	{ "log.test",		BOTH, XDPDNS_ACT_LOG,      0, 8 },
 	{ "censored.test",	BOTH, XDPDNS_ACT_NXDOMAIN, XDPDNS_EDE_CENSORED, 9 },
@@ -410,6 +439,32 @@ static int clear_below_3(void)
 	return edit_depths(0, true, 3);
 }
 
+static const struct dp_rule *find_rule(const char *name);
+
+/*
+ * A generation whose only rule, past.sink.test, names sinkhole entry 1 of a
+ * table its header then says is empty: what a damaged or foreign writer
+ * could leave. The datapath must read the index as entry 0.
+ */
+static int sinkhole_past_table(void)
+{
+	static struct xdpdns_gen *gen;
+	struct xdpdns_sinkhole e = { .flags = XDPDNS_SINK_A, .v4 = htonl(0xc6120909) };
+	struct xdpdns_rule rule = {
+		.kind = BOTH, .action = XDPDNS_ACT_SINKHOLE, .ede = 1,
+		.feed = find_rule("past.sink.test")->feed,
+	};
+
+	xdpdns_gen_close(gen);
+	gen = xdpdns_gen_create_with(1, 1, ++dp.generation);
+	if (!gen || xdpdns_gen_set_sinkhole(gen, 1, &e) ||
+	    xdpdns_name_parse("past.sink.test", &rule.name, NULL) ||
+	    xdpdns_gen_insert(gen, &rule))
+		return -1;
+	((struct xdpdns_gen_header *)xdpdns_gen_header(gen))->sinkholes = 0;
+	return xdpdns_gen_activate(gen, dp.policy, dp.depths);
+}
+
 static const struct dp_rule *find_rule(const char *name)
 {
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
@@ -466,6 +521,12 @@ static bool rule_hit(const struct dp_case *c, const __u8 *frame, size_t len,
 	hit->action = rule->action;
 	hit->ede = rule->ede;
 	hit->owner = off;
+	if (rule->action == XDPDNS_ACT_SINKHOLE && rule->ede) {
+		const struct dp_sink *sink = &sinks[rule->ede - 1];
+
+		hit->ede = sink->ede;
+		hit->sink = sink->config ? NULL : &sink->model;
+	}
 	*feed = rule->feed;
 	return true;
 }
@@ -595,6 +656,24 @@ static const struct dp_base bases[] = {
 	  "passed untouched as allowed" },
 	{ "log.test", PKT_TYPE_A, "A", XDP_PASS, XDPDNS_CNT_LOGGED, "log.test",
 	  "passed untouched as logged" },
+	{ "both.sink.test", PKT_TYPE_A, "A", XDP_TX, XDPDNS_CNT_SINKHOLE, "both.sink.test",
+	  "answered with its rule's own A record" },
+	{ "both.sink.test", PKT_TYPE_AAAA, "AAAA", XDP_TX, XDPDNS_CNT_SINKHOLE,
+	  "both.sink.test", "answered with its rule's own AAAA record" },
+	{ "both.sink.test", PKT_TYPE_TXT, "TXT", XDP_TX, XDPDNS_CNT_SINKHOLE,
+	  "both.sink.test", "answered NODATA with an SOA" },
+	{ "v4.sink.test", PKT_TYPE_A, "A", XDP_TX, XDPDNS_CNT_SINKHOLE, "v4.sink.test",
+	  "answered with its rule's A record and EDE 17" },
+	{ "v4.sink.test", PKT_TYPE_AAAA, "AAAA", XDP_TX, XDPDNS_CNT_SINKHOLE, "v4.sink.test",
+	  "answered NODATA: its rule has no IPv6 address" },
+	{ "v6.sink.test", PKT_TYPE_A, "A", XDP_TX, XDPDNS_CNT_SINKHOLE, "v6.sink.test",
+	  "answered NODATA: its rule has no IPv4 address" },
+	{ "v6.sink.test", PKT_TYPE_AAAA, "AAAA", XDP_TX, XDPDNS_CNT_SINKHOLE, "v6.sink.test",
+	  "answered with its rule's AAAA record" },
+	{ "config.sink.test", PKT_TYPE_A, "A", XDP_TX, XDPDNS_CNT_SINKHOLE,
+	  "config.sink.test", "answered with the configured A record and EDE 16" },
+	{ "config.sink.test", PKT_TYPE_AAAA, "AAAA", XDP_TX, XDPDNS_CNT_SINKHOLE,
+	  "config.sink.test", "answered with the configured AAAA record and EDE 16" },
 	{ "www.example.com", PKT_TYPE_A, "A", XDP_PASS, XDPDNS_CNT_PASSED, NULL,
 	  "matches no rule and is passed untouched" },
 };
@@ -658,6 +737,26 @@ static const struct dp_case answer_cases[] = {
 	{ "a rule with an EDE code answers a query without EDNS with no OPT",
 	  { .qname = "censored.test", .flags = PKT_RD },
 	  XDP_TX, XDPDNS_CNT_NXDOMAIN, "censored.test" },
+
+	/* Sinkhole entries */
+	{ "an entry deferring to the config answers A with the configured address",
+	  { .qname = "config.sink.test", .edns = true },
+	  XDP_TX, XDPDNS_CNT_SINKHOLE, "config.sink.test", cfg_sinkhole },
+	{ "an entry deferring to the config answers AAAA with the configured address",
+	  { .ip = 6, .qname = "config.sink.test", .qtype = PKT_TYPE_AAAA },
+	  XDP_TX, XDPDNS_CNT_SINKHOLE, "config.sink.test", cfg_sinkhole },
+	{ "an entry's own address does not change with the configured one",
+	  { .qname = "both.sink.test", .edns = true },
+	  XDP_TX, XDPDNS_CNT_SINKHOLE, "both.sink.test", cfg_sinkhole },
+	{ "an A-only entry answers an A query in class CH with NODATA",
+	  { .qname = "v4.sink.test", .qclass = PKT_CLASS_CH, .edns = true },
+	  XDP_TX, XDPDNS_CNT_SINKHOLE, "v4.sink.test" },
+	{ "a sinkhole entry below the rule's owner: the SOA points at the owner",
+	  { .ip = 6, .qname = "www.V6.sink.test", .qtype = PKT_TYPE_A, .edns = true },
+	  XDP_TX, XDPDNS_CNT_SINKHOLE, "v6.sink.test" },
+	{ "a sinkhole index past the generation's table answers as entry 0",
+	  { .qname = "past.sink.test", .edns = true },
+	  XDP_TX, XDPDNS_CNT_SINKHOLE, "past.sink.test", cfg_sinkhole, sinkhole_past_table },
 
 	/* DNS header flags */
 	{ "RA is clear in answers when the config turns it off",
@@ -1693,11 +1792,34 @@ static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list a
 	return level == LIBBPF_DEBUG ? 0 : vfprintf(stderr, fmt, ap);
 }
 
+static int set_sinks(struct xdpdns_gen *gen)
+{
+	for (size_t i = 0; i < sizeof(sinks) / sizeof(sinks[0]); i++) {
+		const struct dp_sink *d = &sinks[i];
+		struct xdpdns_sinkhole e = { .ede = d->ede };
+
+		memcpy(&e.v4, d->model.a, 4);
+		memcpy(e.v6, d->model.aaaa, 16);
+		e.flags = (d->model.has_a ? XDPDNS_SINK_A : 0) |
+			  (d->model.has_aaaa ? XDPDNS_SINK_AAAA : 0) |
+			  (d->config ? XDPDNS_SINK_CONFIG : 0);
+		if (xdpdns_gen_set_sinkhole(gen, i + 1, &e))
+			return -1;
+	}
+	return 0;
+}
+
 static struct xdpdns_gen *build_main_gen(void)
 {
 	size_t n = sizeof(rules) / sizeof(rules[0]);
-	struct xdpdns_gen *gen = xdpdns_gen_create(n, ++dp.generation);
+	struct xdpdns_gen *gen = xdpdns_gen_create_with(n, sizeof(sinks) / sizeof(sinks[0]),
+							++dp.generation);
 
+	if (gen && set_sinks(gen)) {
+		fprintf(stderr, "error: cannot set the sinkhole entries\n");
+		xdpdns_gen_close(gen);
+		return NULL;
+	}
 	for (size_t i = 0; gen && i < n; i++) {
 		struct xdpdns_rule rule = {
 			.kind = rules[i].kind,

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <cmocka.h>
 
 #include "feeds.h"
@@ -52,6 +53,7 @@ struct run {
 	char **names;			/* presentation form, "*." before a below-rule */
 	unsigned long *lines;		/* the line of each name */
 	__u8 *kinds, *actions;		/* of each entry, 0 when left to the feed */
+	struct xdpdns_sinkaddr *addrs;	/* of each entry, families 0 for none */
 	size_t n, cap;
 	size_t stop_at;			/* return STOP_CODE on this name (1-based) */
 	char *warnings;			/* everything written to stderr */
@@ -68,7 +70,8 @@ static int collect(const struct xdpdns_feed_entry *e, void *arg)
 		r->lines = realloc(r->lines, r->cap * sizeof(*r->lines));
 		r->kinds = realloc(r->kinds, r->cap);
 		r->actions = realloc(r->actions, r->cap);
-		assert_true(r->names && r->lines && r->kinds && r->actions);
+		r->addrs = realloc(r->addrs, r->cap * sizeof(*r->addrs));
+		assert_true(r->names && r->lines && r->kinds && r->actions && r->addrs);
 	}
 	xdpdns_name_format(e->name, text, sizeof(text));
 	assert_int_not_equal(asprintf(&r->names[r->n], "%s%s",
@@ -76,6 +79,9 @@ static int collect(const struct xdpdns_feed_entry *e, void *arg)
 	r->lines[r->n] = e->line;
 	r->kinds[r->n] = e->kind;
 	r->actions[r->n] = e->action;
+	memset(&r->addrs[r->n], 0, sizeof(r->addrs[r->n]));
+	if (e->addr)
+		r->addrs[r->n] = *e->addr;
 	return ++r->n == r->stop_at ? STOP_CODE : 0;
 }
 
@@ -146,6 +152,7 @@ static void run_free(struct run *r)
 	free(r->lines);
 	free(r->kinds);
 	free(r->actions);
+	free(r->addrs);
 	free(r->warnings);
 	memset(r, 0, sizeof(*r));
 }
@@ -1335,27 +1342,73 @@ static void test_rpz_unenforceable_triggers_counted_once(void **state)
 		  "garden.test CNAME walled.example.\n"
 		  "star.test CNAME *.garden.example.\n"
 		  "local.test A 192.0.2.1\n"
-		  "mixed.test A 0.0.0.0\n"
-		  "mixed.test A 192.0.2.2\n"
+		  "mixed.test A 192.0.2.1\n"
+		  "mixed.test TXT \"blocked\"\n"
 		  "txt.test TXT \"blocked\"\n"
 		  "ok.test CNAME .\n",
 		  XDPDNS_FMT_RPZ, &r);
-	assert_counts(&r, 14, 1, 13, 0);
-	assert_string_equal(r.names[0], "ok.test");
+	assert_counts(&r, 14, 2, 12, 0);
+	assert_string_equal(r.names[0], "local.test");
+	assert_string_equal(r.names[1], "ok.test");
 	assert_int_equal(r.counts.rpz_left[XDPDNS_RPZ_LEFT_IP], 2);
 	assert_int_equal(r.counts.rpz_left[XDPDNS_RPZ_LEFT_NSDNAME], 1);
 	assert_int_equal(r.counts.rpz_left[XDPDNS_RPZ_LEFT_NSIP], 1);
 	assert_int_equal(r.counts.rpz_left[XDPDNS_RPZ_LEFT_CLIENT_IP], 1);
 	assert_int_equal(r.counts.rpz_left[XDPDNS_RPZ_LEFT_CNAME], 2);
-	assert_int_equal(r.counts.rpz_left[XDPDNS_RPZ_LEFT_LOCAL], 3);
+	assert_int_equal(r.counts.rpz_left[XDPDNS_RPZ_LEFT_LOCAL], 2);
 	snprintf(want, sizeof(want), "xdpdns: warning: %s: 2 rpz-ip triggers left to the "
 		 "resolver\n", r.path);
 	assert_int_equal(count_str(r.warnings, want), 1);
-	assert_non_null(strstr(r.warnings, ": 3 triggers with local data other than A 0.0.0.0 "
-			       "and AAAA :: left to the resolver\n"));
+	assert_non_null(strstr(r.warnings, ": 2 triggers with local data of types other than A "
+			       "and AAAA left to the resolver\n"));
 	assert_non_null(strstr(r.warnings, ": 2 triggers with a CNAME to another name left "
 			       "to the resolver\n"));
 	assert_int_equal(count_str(r.warnings, "xdpdns: warning: "), 6);
+	run_free(&r);
+}
+
+/*
+ * A and AAAA local data is a sinkhole with the trigger's addresses, one per
+ * type: further records of a type are counted and reported once.
+ */
+static void test_rpz_local_data_addresses(void **state)
+{
+	static const __u8 v6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x05 };
+	struct run r = { 0 };
+
+	read_text("v4.test. A 198.18.5.5\n"
+		  "both.test. AAAA 2001:db8::5\n"
+		  "*.wild.test. A 198.18.5.6\n"
+		  "both.test. A 198.18.5.5\n"
+		  "many.test. A 198.18.5.7\n"
+		  "many.test. A 198.18.5.8\n"
+		  "many.test. A 198.18.5.9\n"
+		  "null.test. A 0.0.0.0\n",
+		  XDPDNS_FMT_RPZ, &r);
+	assert_counts(&r, 8, 5, 3, 0);
+	for (size_t i = 0; i < r.n; i++)
+		assert_int_equal(r.actions[i], XDPDNS_ACT_SINKHOLE);
+
+	assert_string_equal(r.names[0], "v4.test");
+	assert_int_equal(r.addrs[0].families, XDPDNS_SINK_A);
+	assert_int_equal(r.addrs[0].v4, htonl(0xc6120505));
+	assert_string_equal(r.names[1], "both.test");
+	assert_int_equal(r.addrs[1].families, XDPDNS_SINK_A | XDPDNS_SINK_AAAA);
+	assert_int_equal(r.addrs[1].v4, htonl(0xc6120505));
+	assert_memory_equal(r.addrs[1].v6, v6, 16);
+	assert_string_equal(r.names[2], "*.wild.test");
+	assert_int_equal(r.addrs[2].v4, htonl(0xc6120506));
+	assert_string_equal(r.names[3], "many.test");
+	assert_int_equal(r.addrs[3].families, XDPDNS_SINK_A);
+	assert_int_equal(r.addrs[3].v4, htonl(0xc6120507));
+	assert_string_equal(r.names[4], "null.test");
+	assert_int_equal(r.addrs[4].families, XDPDNS_SINK_A);
+	assert_int_equal(r.addrs[4].v4, 0);
+
+	assert_int_equal(r.counts.rpz_extra_addrs, 2);
+	assert_int_equal(count_str(r.warnings, "2 A or AAAA records not answered: a trigger "
+				   "answers the first address of each type\n"), 1);
+	assert_int_equal(count_str(r.warnings, "xdpdns: warning: "), 1);
 	run_free(&r);
 }
 
@@ -1577,6 +1630,7 @@ int main(void)
 		cmocka_unit_test(test_rpz_origins),
 		cmocka_unit_test(test_rpz_unenforceable_triggers_counted_once),
 		cmocka_unit_test(test_rpz_conflicts_and_duplicates),
+		cmocka_unit_test(test_rpz_local_data_addresses),
 		cmocka_unit_test(test_rpz_bad_records),
 		cmocka_unit_test(test_auto_detects_hosts_from_first_rule_line),
 		cmocka_unit_test(test_auto_detects_domains),

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <cmocka.h>
 
@@ -1090,6 +1091,60 @@ static void test_gen_open(void **state)
 	assert_int_equal(errno, EBADF);
 }
 
+/* The table sits after the buckets, survives an open, and bounds the rules. */
+static void test_gen_sinkhole_table(void **state)
+{
+	struct xdpdns_sinkhole e = { .flags = XDPDNS_SINK_A, .ede = XDPDNS_EDE_FILTERED };
+	struct xdpdns_gen *gen = xdpdns_gen_create_with(10, 2, 7), *again;
+	struct xdpdns_sinkhole got;
+	struct xdpdns_rule rule;
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	if (!gen && errno == EPERM)
+		skip();
+	assert_non_null(gen);
+	assert_int_equal(xdpdns_gen_header(gen)->sinkholes, 2);
+	assert_int_equal(bpf_obj_get_info_by_fd(xdpdns_gen_fd(gen), &info, &len), 0);
+	assert_int_equal(info.max_entries, 1 + (1U << xdpdns_gen_header(gen)->filter_log2) +
+					   (1U << xdpdns_gen_header(gen)->buckets_log2) + 2);
+
+	e.v4 = htonl(0xc6120505);
+	assert_int_equal(xdpdns_gen_set_sinkhole(gen, 2, &e), 0);
+	assert_int_equal(xdpdns_gen_set_sinkhole(gen, 0, &e), -EINVAL);
+	assert_int_equal(xdpdns_gen_set_sinkhole(gen, 3, &e), -EINVAL);
+	e.flags = 0x8;
+	assert_int_equal(xdpdns_gen_set_sinkhole(gen, 1, &e), -EINVAL);
+	e.flags = XDPDNS_SINK_A;
+	e.ede = 3;
+	assert_int_equal(xdpdns_gen_set_sinkhole(gen, 1, &e), -EINVAL);
+
+	/* A sinkhole rule's ede byte is an index: up to the table's size. */
+	rule_of(&rule, "sink.test", XDPDNS_KIND_EXACT, XDPDNS_ACT_SINKHOLE);
+	rule.ede = 2;
+	assert_int_equal(xdpdns_gen_insert(gen, &rule), 0);
+	rule.ede = 3;
+	assert_int_equal(xdpdns_gen_insert(gen, &rule), -EINVAL);
+
+	again = xdpdns_gen_open(xdpdns_gen_fd(gen));
+	assert_non_null(again);
+	xdpdns_gen_get_sinkhole(again, 2, &got);
+	assert_int_equal(got.v4, htonl(0xc6120505));
+	assert_int_equal(got.flags, XDPDNS_SINK_A);
+	assert_int_equal(got.ede, XDPDNS_EDE_FILTERED);
+	xdpdns_gen_get_sinkhole(again, 0, &got);
+	assert_int_equal(got.flags, XDPDNS_SINK_CONFIG);
+	assert_int_equal(got.ede, 0);
+	xdpdns_gen_get_sinkhole(again, 9, &got);
+	assert_int_equal(got.flags, XDPDNS_SINK_CONFIG);
+	xdpdns_gen_close(again);
+	xdpdns_gen_close(gen);
+
+	errno = 0;
+	assert_null(xdpdns_gen_create_with(10, XDPDNS_SINKHOLES_MAX + 1, 7));
+	assert_int_equal(errno, EINVAL);
+}
+
 static void depths_read(int fd, __u32 set, struct xdpdns_depths *d)
 {
 	assert_int_equal(bpf_map_lookup_elem(fd, &set, d), 0);
@@ -1205,6 +1260,7 @@ int main(void)
 		cmocka_unit_test(test_match_depth_masks),
 		cmocka_unit_test(test_match_sets),
 		cmocka_unit_test(test_gen_open),
+		cmocka_unit_test(test_gen_sinkhole_table),
 		cmocka_unit_test(test_gen_activate),
 		cmocka_unit_test(test_config_default),
 	};

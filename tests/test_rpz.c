@@ -7,7 +7,8 @@
  * asks (xdpdns_gen_match). The cases are those of ../shared/RPZ.md that a
  * filter decides from the query alone: apex against wildcard (A1-A6), case
  * (A10), exact beating wildcard and passthru beating a wider block (C1,
- * C2), each action (B1-B4, B7), and the EDE of the feed.
+ * C2), each action (B1-B4, B7), local data with its addresses (B7-B9), and
+ * the EDE of the feed.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -18,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <cmocka.h>
 
 #include "feedload.h"
@@ -96,6 +98,20 @@ static void expect(const struct zone *z, const char *qname, int action, __u8 ede
 	if (got != action)
 		fail_msg("%s: the generation says %s, want %s", qname, xdpdns_action_name(got),
 			 xdpdns_action_name(action));
+}
+
+/* The index and the entry of the sinkhole rule the generation has for qname. */
+static __u8 live_entry(const struct zone *z, const char *qname, struct xdpdns_sinkhole *e)
+{
+	struct xdpdns_match m = {};
+	struct xdpdns_name q;
+	const char *why;
+
+	assert_int_equal(xdpdns_name_parse(qname, &q, &why), 0);
+	xdpdns_gen_match(z->gen, NULL, &q, 0, &m);
+	assert_true(m.hit);
+	xdpdns_gen_get_sinkhole(z->gen, m.slot.ede, e);
+	return m.slot.ede;
 }
 
 /* A1, A2: an exact trigger is the name alone. */
@@ -204,6 +220,39 @@ static void test_each_action(void **state)
 	zone_free(z);
 }
 
+/*
+ * B7-B9: local data A and AAAA is a sinkhole with its addresses; a type the
+ * trigger has no record of is NODATA (its entry lacks that family), and
+ * local data of another type is left to the resolver. Triggers with the
+ * same addresses and EDE share one sinkhole entry.
+ */
+static void test_local_data_addresses(void **state)
+{
+	struct zone *z = zone_load("v4.test. A 198.18.5.5\n"
+				   "both.test. A 198.18.5.5\n"
+				   "both.test. AAAA 2001:db8::5\n"
+				   "same.test. A 198.18.5.5\n"
+				   "txt.test. A 198.18.5.5\n"
+				   "txt.test. TXT \"blocked\"\n", 0);
+	struct xdpdns_sinkhole v4, both, same;
+
+	expect(z, "v4.test", XDPDNS_ACT_SINKHOLE, 0);
+	expect(z, "both.test", XDPDNS_ACT_SINKHOLE, 0);
+	expect(z, "same.test", XDPDNS_ACT_SINKHOLE, 0);
+	expect(z, "txt.test", XDPDNS_ACT_PASS, 0);
+	if (!z->gen) {
+		zone_free(z);
+		skip();
+	}
+	assert_int_equal(live_entry(z, "v4.test", &v4), live_entry(z, "same.test", &same));
+	assert_int_not_equal(live_entry(z, "both.test", &both), live_entry(z, "v4.test", &v4));
+	assert_int_equal(v4.flags, XDPDNS_SINK_A);
+	assert_int_equal(v4.v4, htonl(0xc6120505));
+	assert_int_equal(both.flags, XDPDNS_SINK_A | XDPDNS_SINK_AAAA);
+	assert_int_equal(both.v6[15], 5);
+	zone_free(z);
+}
+
 /* A10, A11: case folded; relative owners under $ORIGIN, absolute ones in the zone. */
 static void test_case_and_owners(void **state)
 {
@@ -229,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_exact_beats_wildcard),
 		cmocka_unit_test(test_passthru_beats_wider_block),
 		cmocka_unit_test(test_each_action),
+		cmocka_unit_test(test_local_data_addresses),
 		cmocka_unit_test(test_case_and_owners),
 	};
 

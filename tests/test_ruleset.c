@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <sys/stat.h>
 #include <cmocka.h>
 
@@ -61,7 +62,7 @@ static void add(struct fixture *fx, size_t feed, const char *name, __u8 kind, __
 	struct xdpdns_name n;
 
 	name_of(name, &n);
-	assert_int_equal(xdpdns_feed_append(&fx->feed[feed], &n, kind, action, 0), 0);
+	assert_int_equal(xdpdns_feed_append(&fx->feed[feed], &n, kind, action, 0, NULL), 0);
 }
 
 /* Index and compile; skips the test without the right to create maps. */
@@ -85,8 +86,36 @@ static void fixture_free(struct fixture *fx)
 	for (size_t i = 0; i < fx->n; i++) {
 		free(fx->feed[i].rules);
 		free(fx->feed[i].names);
+		free(fx->feed[i].addrs);
 	}
 	free(fx);
+}
+
+static void add_sinkhole(struct fixture *fx, size_t feed, const char *name, __u8 ede,
+			 __u32 v4, bool v6)
+{
+	struct xdpdns_sinkaddr addr = { .v4 = htonl(v4), .v6 = { 0x20, 0x01, 0x0d, 0xb8 } };
+	struct xdpdns_name n;
+
+	addr.families = (v4 ? XDPDNS_SINK_A : 0) | (v6 ? XDPDNS_SINK_AAAA : 0);
+	name_of(name, &n);
+	assert_int_equal(xdpdns_feed_append(&fx->feed[feed], &n, SUBTREE, XDPDNS_ACT_SINKHOLE, ede,
+					    addr.families ? &addr : NULL), 0);
+}
+
+/* The sinkhole entry the live rule for qname names. */
+static void live_sinkhole(const struct fixture *fx, const char *qname, __u8 *index,
+			  struct xdpdns_sinkhole *e)
+{
+	struct xdpdns_match m = {};
+	struct xdpdns_name q;
+
+	name_of(qname, &q);
+	xdpdns_gen_match(fx->gen, NULL, &q, 0, &m);
+	assert_true(m.hit);
+	assert_int_equal(m.slot.action, XDPDNS_ACT_SINKHOLE);
+	*index = m.slot.ede;
+	xdpdns_gen_get_sinkhole(fx->gen, m.slot.ede, e);
 }
 
 /* The datapath's verdict for a name: its action and the deciding feed. */
@@ -110,6 +139,77 @@ static void expect(const struct fixture *fx, const char *qname, int action, int 
 		fail_msg("%s: expected %s from feed f%d, got %s from feed id %d", qname,
 			 xdpdns_action_name(action), feed_index, xdpdns_action_name(got_action),
 			 got_feed);
+}
+
+/* Rules with the same addresses and EDE share an entry, across feeds too. */
+static void test_sinkhole_entries_deduped(void **state)
+{
+	struct fixture *fx = fixture_new(2);
+	struct xdpdns_sinkhole e;
+	__u8 a, b, c, d, plain;
+
+	(void)state;
+	add_sinkhole(fx, 0, "one.example", 0, 0xc6120505, false);
+	add_sinkhole(fx, 1, "two.example", 0, 0xc6120505, false);
+	add_sinkhole(fx, 0, "three.example", 17, 0xc6120505, false);
+	add_sinkhole(fx, 0, "four.example", 0, 0xc6120505, true);
+	add_sinkhole(fx, 1, "config.example", 16, 0, false);
+	add_sinkhole(fx, 1, "plain.example", 0, 0, false);
+	compile(fx);
+
+	live_sinkhole(fx, "www.one.example", &a, &e);
+	assert_int_equal(e.flags, XDPDNS_SINK_A);
+	assert_int_equal(e.v4, htonl(0xc6120505));
+	assert_int_equal(e.ede, 0);
+	live_sinkhole(fx, "two.example", &b, &e);
+	assert_int_equal(a, b);
+	live_sinkhole(fx, "three.example", &c, &e);
+	assert_int_not_equal(c, a);
+	assert_int_equal(e.ede, 17);
+	live_sinkhole(fx, "four.example", &d, &e);
+	assert_int_equal(e.flags, XDPDNS_SINK_A | XDPDNS_SINK_AAAA);
+	assert_int_equal(e.v6[3], 0xb8);
+	assert_true(d != a && d != c);
+	live_sinkhole(fx, "config.example", &d, &e);
+	assert_int_equal(e.flags, XDPDNS_SINK_CONFIG);
+	assert_int_equal(e.ede, 16);
+	assert_int_not_equal(d, 0);
+
+	/* The configured addresses with EDE 15 need no entry. */
+	live_sinkhole(fx, "plain.example", &plain, &e);
+	assert_int_equal(plain, 0);
+	assert_int_equal(e.flags, XDPDNS_SINK_CONFIG);
+	fixture_free(fx);
+}
+
+/*
+ * Past 255 distinct entries a sinkhole rule is passed to the resolver as an
+ * allow of its feed, never answered half right, and never left to a later
+ * feed's rule further up.
+ */
+static void test_sinkhole_entries_bounded(void **state)
+{
+	struct fixture *fx = fixture_new(2);
+	char name[32];
+	int action, feed;
+
+	(void)state;
+	for (int i = 0; i < XDPDNS_SINKHOLES_MAX + 2; i++) {
+		snprintf(name, sizeof(name), "s%d.example", i);
+		add_sinkhole(fx, 0, name, 0, 0xc6120000 + i, false);
+	}
+	add(fx, 1, "example", SUBTREE, XDPDNS_ACT_NXDOMAIN);
+	compile(fx);
+
+	snprintf(name, sizeof(name), "s%d.example", XDPDNS_SINKHOLES_MAX - 1);
+	expect(fx, name, XDPDNS_ACT_SINKHOLE, 0);
+	snprintf(name, sizeof(name), "s%d.example", XDPDNS_SINKHOLES_MAX);
+	expect(fx, name, XDPDNS_ACT_ALLOW, 0);
+	snprintf(name, sizeof(name), "www.s%d.example", XDPDNS_SINKHOLES_MAX + 1);
+	expect(fx, name, XDPDNS_ACT_ALLOW, 0);
+	live(fx, "other.example", &action, &feed);
+	assert_int_equal(action, XDPDNS_ACT_NXDOMAIN);
+	fixture_free(fx);
 }
 
 static void test_exact_beats_wildcard_in_one_feed(void **state)
@@ -387,14 +487,16 @@ static void test_state_round_trip(void **state)
 	(void)state;
 	assert_int_equal(xdpdns_state_open(&st, dir, true), 0);
 	name_of("Ads.Example", &n);
-	assert_int_equal(xdpdns_feed_set(&st.hand, &n, SUBTREE, XDPDNS_ACT_NXDOMAIN, 16), 0);
-	assert_int_equal(xdpdns_feed_set(&st.hand, &n, XDPDNS_KIND_EXACT, XDPDNS_ACT_ALLOW, 0), 0);
+	assert_int_equal(xdpdns_feed_set(&st.hand, &n, SUBTREE, XDPDNS_ACT_NXDOMAIN, 16, NULL), 0);
+	assert_int_equal(xdpdns_feed_set(&st.hand, &n, XDPDNS_KIND_EXACT, XDPDNS_ACT_ALLOW, 0,
+					 NULL), 0);
 	name_of("odd\\.label.example", &n);
-	assert_int_equal(xdpdns_feed_set(&st.hand, &n, XDPDNS_KIND_EXACT, XDPDNS_ACT_DROP, 0), 0);
+	assert_int_equal(xdpdns_feed_set(&st.hand, &n, XDPDNS_KIND_EXACT, XDPDNS_ACT_DROP, 0,
+					 NULL), 0);
 	feed = xdpdns_state_add_feed(&st, "block", XDPDNS_ACT_NXDOMAIN, "/lists/block.txt");
 	assert_non_null(feed);
 	name_of("tracker.example", &n);
-	assert_int_equal(xdpdns_feed_append(feed, &n, SUBTREE, XDPDNS_ACT_NXDOMAIN, 0), 0);
+	assert_int_equal(xdpdns_feed_append(feed, &n, SUBTREE, XDPDNS_ACT_NXDOMAIN, 0, NULL), 0);
 	assert_non_null(xdpdns_state_add_feed(&st, "allowlist", XDPDNS_ACT_ALLOW, "/a b/c"));
 	feed = xdpdns_state_feed(&st, "block");
 	assert_int_equal(xdpdns_state_save_feed(&st, &st.hand), 0);
@@ -540,6 +642,77 @@ static void test_state_bad_line_refused(void **state)
 	assert_int_equal(xdpdns_state_open(&st, dir, false), 0);
 	assert_int_equal(st.hand.nrules, 1);
 	xdpdns_state_close(&st);
+
+	write_file(path, "good.example exact nxdomain A=192.0.2.1\n");
+	assert_int_equal(xdpdns_state_open(&st, dir, false), -EINVAL);
+	write_file(path, "good.example exact sinkhole A=192.0.2.300\n");
+	assert_int_equal(xdpdns_state_open(&st, dir, false), -EINVAL);
+	write_file(path, "good.example exact sinkhole AAAA=2001:db8::1 AAAA=2001:db8::2\n");
+	assert_int_equal(xdpdns_state_open(&st, dir, false), -EINVAL);
+	write_file(path, "good.example exact sinkhole A=192.0.2.1 17\n");
+	assert_int_equal(xdpdns_state_open(&st, dir, false), -EINVAL);
+	remove_state(dir);
+}
+
+/* Addresses of sinkhole rules are written and read back, old lines unchanged. */
+static void test_state_sinkhole_round_trip(void **state)
+{
+	char *dir = state_dir(), path[256], *text;
+	struct xdpdns_sinkaddr addr = { .families = XDPDNS_SINK_A };
+	const struct xdpdns_sinkaddr *got;
+	struct xdpdns_state st;
+	struct xdpdns_name n;
+	size_t len;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(xdpdns_state_open(&st, dir, true), 0);
+	name_of("v4.example", &n);
+	addr.v4 = htonl(0xc6120505);
+	assert_int_equal(xdpdns_feed_set(&st.hand, &n, SUBTREE, XDPDNS_ACT_SINKHOLE, 0, &addr), 0);
+	name_of("both.example", &n);
+	addr.families = XDPDNS_SINK_A | XDPDNS_SINK_AAAA;
+	addr.v6[0] = 0x20, addr.v6[1] = 0x01, addr.v6[2] = 0x0d, addr.v6[3] = 0xb8;
+	addr.v6[15] = 1;
+	assert_int_equal(xdpdns_feed_set(&st.hand, &n, XDPDNS_KIND_EXACT, XDPDNS_ACT_SINKHOLE,
+					 16, &addr), 0);
+	name_of("v6.example", &n);
+	addr.families = XDPDNS_SINK_AAAA;
+	assert_int_equal(xdpdns_feed_set(&st.hand, &n, SUBTREE, XDPDNS_ACT_SINKHOLE, 0, &addr), 0);
+	name_of("plain.example", &n);
+	assert_int_equal(xdpdns_feed_set(&st.hand, &n, SUBTREE, XDPDNS_ACT_SINKHOLE, 0, NULL), 0);
+	name_of("nx.example", &n);
+	assert_int_equal(xdpdns_feed_set(&st.hand, &n, SUBTREE, XDPDNS_ACT_NXDOMAIN, 0, &addr), 0);
+	assert_int_equal(xdpdns_state_save_feed(&st, &st.hand), 0);
+	xdpdns_state_close(&st);
+
+	snprintf(path, sizeof(path), "%s/hand.rules", dir);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	text = calloc(1, 4096);
+	len = fread(text, 1, 4095, f);
+	fclose(f);
+	assert_true(len > 0);
+	assert_string_equal(text, "v4.example subtree sinkhole A=198.18.5.5\n"
+				  "both.example exact sinkhole 16 A=198.18.5.5 AAAA=2001:db8::1\n"
+				  "v6.example subtree sinkhole AAAA=2001:db8::1\n"
+				  "plain.example subtree sinkhole\n"
+				  "nx.example subtree nxdomain\n");
+	free(text);
+
+	assert_int_equal(xdpdns_state_open(&st, dir, false), 0);
+	assert_int_equal(st.hand.nrules, 5);
+	got = xdpdns_srule_addr(&st.hand, &st.hand.rules[1]);
+	assert_non_null(got);
+	assert_int_equal(got->families, XDPDNS_SINK_A | XDPDNS_SINK_AAAA);
+	assert_int_equal(got->v4, htonl(0xc6120505));
+	assert_memory_equal(got->v6, addr.v6, 16);
+	assert_int_equal(st.hand.rules[1].ede, 16);
+	assert_int_equal(xdpdns_srule_addr(&st.hand, &st.hand.rules[2])->families,
+			 XDPDNS_SINK_AAAA);
+	assert_null(xdpdns_srule_addr(&st.hand, &st.hand.rules[3]));
+	assert_null(xdpdns_srule_addr(&st.hand, &st.hand.rules[4]));
+	xdpdns_state_close(&st);
 	remove_state(dir);
 }
 
@@ -575,6 +748,9 @@ int main(void)
 		cmocka_unit_test(test_state_reorder),
 		cmocka_unit_test(test_state_bad_line_refused),
 		cmocka_unit_test(test_state_feed_names),
+		cmocka_unit_test(test_state_sinkhole_round_trip),
+		cmocka_unit_test(test_sinkhole_entries_deduped),
+		cmocka_unit_test(test_sinkhole_entries_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

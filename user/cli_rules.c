@@ -62,9 +62,25 @@ static int parse_ede(const char *cmd, const char *text)
 	return v;
 }
 
+/* --a and --aaaa into addr; both absent leaves families 0. */
+static int parse_sinkaddr(const struct cli_args *a, int action, struct xdpdns_sinkaddr *addr)
+{
+	const char *v4 = cli_opt(a, &cli_block, "a"), *v6 = cli_opt(a, &cli_block, "aaaa");
+
+	memset(addr, 0, sizeof(*addr));
+	if ((v4 || v6) && action != XDPDNS_ACT_SINKHOLE)
+		return cli_usage_error("block", "'--%s' needs '--action sinkhole'", v4 ? "a" : "aaaa");
+	if (v4 && inet_pton(AF_INET, v4, &addr->v4) != 1)
+		return cli_usage_error("block", "bad IPv4 address '%s'", v4);
+	if (v6 && inet_pton(AF_INET6, v6, addr->v6) != 1)
+		return cli_usage_error("block", "bad IPv6 address '%s'", v6);
+	addr->families = (v4 ? XDPDNS_SINK_A : 0) | (v6 ? XDPDNS_SINK_AAAA : 0);
+	return 0;
+}
+
 /* Store hand rules for names, then make them live. */
 static int set_hand_rules(const struct cli_args *a, struct xdpdns_name *names, __u8 kind,
-			  __u8 action, __u8 ede)
+			  __u8 action, __u8 ede, const struct xdpdns_sinkaddr *addr)
 {
 	struct xdpdns_state st;
 	int err;
@@ -72,7 +88,7 @@ static int set_hand_rules(const struct cli_args *a, struct xdpdns_name *names, _
 	if (xdpdns_state_open(&st, a->state_dir, true))
 		return EXIT_FAIL;
 	for (int i = 0; i < a->npos; i++) {
-		err = xdpdns_feed_set(&st.hand, &names[i], kind, action, ede);
+		err = xdpdns_feed_set(&st.hand, &names[i], kind, action, ede, addr);
 		if (err)
 			goto out;
 	}
@@ -87,17 +103,20 @@ out:
 static int run_block(const struct cli_args *a)
 {
 	struct xdpdns_name *names = calloc(a->npos, sizeof(*names));
+	struct xdpdns_sinkaddr addr;
 	int action, ede, err;
 
 	if (!names)
 		return EXIT_FAIL;
 	action = parse_action("block", cli_opt(a, &cli_block, "action"), XDPDNS_ACT_NXDOMAIN);
 	ede = parse_ede("block", cli_opt(a, &cli_block, "ede"));
-	err = action < 0 || ede < 0 ? EXIT_USAGE : parse_names("block", a->pos, a->npos, names);
+	err = action < 0 || ede < 0 ? EXIT_USAGE : parse_sinkaddr(a, action, &addr);
+	if (!err)
+		err = parse_names("block", a->pos, a->npos, names);
 	if (!err)
 		err = set_hand_rules(a, names,
 				     cli_opt(a, &cli_block, "exact") ? XDPDNS_KIND_EXACT : KIND_SUBTREE,
-				     action, ede);
+				     action, ede, addr.families ? &addr : NULL);
 	free(names);
 	return err;
 }
@@ -113,7 +132,7 @@ static int run_allow(const struct cli_args *a)
 	if (!err)
 		err = set_hand_rules(a, names,
 				     cli_opt(a, &cli_allow, "exact") ? XDPDNS_KIND_EXACT : KIND_SUBTREE,
-				     XDPDNS_ACT_ALLOW, 0);
+				     XDPDNS_ACT_ALLOW, 0, NULL);
 	free(names);
 	return err;
 }
@@ -306,6 +325,12 @@ static void print_rule(FILE *f, const struct xdpdns_feed *feed, const struct xdp
 	fprintf(f, "%s %s %s", text, xdpdns_kind_name(r->kind), xdpdns_action_name(r->action));
 	if (r->ede)
 		fprintf(f, " %u", r->ede);
+	if (r->addr) {
+		char addr[XDPDNS_SINKADDR_TEXT_MAX];
+
+		xdpdns_sinkaddr_format(xdpdns_srule_addr(feed, r), addr, sizeof(addr));
+		fputs(addr, f);
+	}
 }
 
 static const char *feed_name_by_id(const struct xdpdns_state *st, __u16 id)
@@ -316,6 +341,25 @@ static const char *feed_name_by_id(const struct xdpdns_state *st, __u16 id)
 		if (st->feeds[i].id == id)
 			return st->feeds[i].name;
 	return "(unknown)";
+}
+
+/* The addresses a live sinkhole slot answers with, as its entry says. */
+static void print_live_sinkhole(const struct xdpdns_gen *live, const struct xdpdns_slot *slot)
+{
+	struct xdpdns_sinkaddr addr = {};
+	char text[XDPDNS_SINKADDR_TEXT_MAX];
+	struct xdpdns_sinkhole e;
+
+	xdpdns_gen_get_sinkhole(live, slot->ede, &e);
+	if (e.flags & XDPDNS_SINK_CONFIG) {
+		printf(", the configured addresses");
+		return;
+	}
+	addr.families = e.flags;
+	addr.v4 = e.v4;
+	memcpy(addr.v6, e.v6, sizeof(addr.v6));
+	xdpdns_sinkaddr_format(&addr, text, sizeof(text));
+	printf(",%s", text);
 }
 
 /* What the live generation says, as the datapath would decide. */
@@ -340,6 +384,8 @@ static void print_live(const struct cli_args *a, const struct xdpdns_state *st,
 	xdpdns_gen_match(live, NULL, q, 0, &m);
 	action = m.hit ? m.slot.action : XDPDNS_ACT_PASS;
 	printf("  live: %s", xdpdns_action_name(action));
+	if (m.hit && action == XDPDNS_ACT_SINKHOLE)
+		print_live_sinkhole(live, &m.slot);
 	if (m.hit)
 		printf(", feed %s", feed_name_by_id(st, m.slot.feed));
 	printf(" (generation %llu)\n", (unsigned long long)xdpdns_gen_header(live)->generation);
@@ -453,6 +499,10 @@ const struct cli_cmd cli_block = {
 		{ "exact", NULL, "the names alone, not their subtrees" },
 		{ "ede", "CODE", "Extended DNS Error: 15 Blocked (default), 16 Censored, "
 				 "17 Filtered, 18 Prohibited" },
+		{ "a", "ADDR", "with --action sinkhole: answer A with this address (the "
+			       "configured ones if neither --a nor --aaaa; a family not "
+			       "given answers NODATA)" },
+		{ "aaaa", "ADDR", "with --action sinkhole: answer AAAA with this address" },
 		{},
 	},
 	.run = run_block,
@@ -503,7 +553,8 @@ const struct cli_cmd cli_lookup = {
 
 const struct cli_cmd cli_list = {
 	.name = "list", .usage = "", .min_pos = 0, .max_pos = 0,
-	.summary = "the stored rules, in feed order: FEED NAME KIND ACTION [EDE]",
+	.summary = "the stored rules, in feed order: FEED NAME KIND ACTION [EDE] "
+		   "[A=ADDR] [AAAA=ADDR]",
 	.opts = (const struct cli_opt[]){
 		{ "feed", "NAME", "the rules of one feed ('hand': the hand rules)" },
 		{},

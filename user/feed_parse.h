@@ -60,9 +60,12 @@ int feed_name_bad(struct feed_reader *rd, const char *tok, const char *why);
 int feed_parse_name(struct feed_reader *rd, const char *tok, bool wildcard_ok,
 		    struct xdpdns_name *name, bool *wildcard, const char **why);
 
-/* Hand one entry to the callback and count it; returns the callback's return. */
+/*
+ * Hand one entry to the callback and count it; returns the callback's
+ * return. addr: a sinkhole's own addresses, or NULL.
+ */
 int feed_emit(struct feed_reader *rd, const struct xdpdns_name *name, __u8 kind,
-	      __u8 action, unsigned long line);
+	      __u8 action, const struct xdpdns_sinkaddr *addr, unsigned long line);
 
 /*
  * Room for need elements of elem bytes in *buf (capacity *cap, doubled as
@@ -86,7 +89,8 @@ int feed_names_keep(struct feed_reader *rd, struct feed_names *a, const struct x
 
 /* feed_emit() for a kept name. */
 int feed_names_emit(struct feed_reader *rd, const struct feed_names *a, __u32 off, __u8 len,
-		    __u8 kind, __u8 action, unsigned long line);
+		    __u8 kind, __u8 action, const struct xdpdns_sinkaddr *addr,
+		    unsigned long line);
 
 /* AdBlock: one line, and what the rules of the whole file give at its end. */
 int feed_adblock_line(struct feed_reader *rd, char *line);

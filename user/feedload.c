@@ -27,7 +27,7 @@ static int take_entry(const struct xdpdns_feed_entry *e, void *arg)
 	__u8 ede = e->action == XDPDNS_ACT_ALLOW ? 0 : c->spec->ede;
 
 	return xdpdns_feed_append(c->feed, e->name, e->kind ? e->kind : c->spec->kind, action,
-				  ede);
+				  ede, e->addr);
 }
 
 static double now_ms(void)
@@ -42,6 +42,7 @@ void xdpdns_load_scratch_free(struct xdpdns_feed *scratch)
 {
 	free(scratch->rules);
 	free(scratch->names);
+	free(scratch->addrs);
 	memset(scratch, 0, sizeof(*scratch));
 }
 
@@ -99,12 +100,16 @@ static void feed_take(struct xdpdns_feed *feed, struct xdpdns_feed *scratch)
 {
 	free(feed->rules);
 	free(feed->names);
+	free(feed->addrs);
 	feed->rules = scratch->rules;
 	feed->nrules = scratch->nrules;
 	feed->cap = scratch->cap;
 	feed->names = scratch->names;
 	feed->names_len = scratch->names_len;
 	feed->names_cap = scratch->names_cap;
+	feed->addrs = scratch->addrs;
+	feed->naddrs = scratch->naddrs;
+	feed->addrs_cap = scratch->addrs_cap;
 	memset(scratch, 0, sizeof(*scratch));
 }
 

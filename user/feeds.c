@@ -261,9 +261,9 @@ int feed_parse_name(struct feed_reader *rd, const char *tok, bool wildcard_ok,
 }
 
 int feed_emit(struct feed_reader *rd, const struct xdpdns_name *name, __u8 kind,
-	      __u8 action, unsigned long line)
+	      __u8 action, const struct xdpdns_sinkaddr *addr, unsigned long line)
 {
-	struct xdpdns_feed_entry e = { name, line, kind, action };
+	struct xdpdns_feed_entry e = { name, line, kind, action, addr };
 
 	rd->counts->names++;
 	if (action == XDPDNS_ACT_ALLOW)
@@ -320,12 +320,13 @@ int feed_names_keep(struct feed_reader *rd, struct feed_names *a, const struct x
 }
 
 int feed_names_emit(struct feed_reader *rd, const struct feed_names *a, __u32 off, __u8 len,
-		    __u8 kind, __u8 action, unsigned long line)
+		    __u8 kind, __u8 action, const struct xdpdns_sinkaddr *addr,
+		    unsigned long line)
 {
 	struct xdpdns_name name;
 
 	xdpdns_name_from_wire(a->wire + off, len, &name);
-	return feed_emit(rd, &name, kind, action, line);
+	return feed_emit(rd, &name, kind, action, addr, line);
 }
 
 /*
@@ -363,7 +364,7 @@ static int domains_line(struct feed_reader *rd, char *tok, char *rest)
 		return not_a_name(rd, tok);
 	if (feed_parse_name(rd, tok, true, &name, &wildcard, &why))
 		return feed_name_bad(rd, tok, why);
-	return feed_emit(rd, &name, wildcard ? XDPDNS_KIND_BELOW : 0, 0, rd->counts->lines);
+	return feed_emit(rd, &name, wildcard ? XDPDNS_KIND_BELOW : 0, 0, NULL, rd->counts->lines);
 }
 
 /*
@@ -427,7 +428,7 @@ static int hosts_line(struct feed_reader *rd, char *addr, char *rest)
 		rd->counts->skipped++;	/* only the machine's own names */
 
 	for (size_t i = 0; i < n; i++) {
-		err = feed_emit(rd, &rd->names[i], 0, 0, rd->counts->lines);
+		err = feed_emit(rd, &rd->names[i], 0, 0, NULL, rd->counts->lines);
 		if (err)
 			return err;
 	}
@@ -490,7 +491,7 @@ static int csv_line(struct feed_reader *rd, char *line)
 		return not_a_name(rd, field);
 	if (feed_parse_name(rd, field, false, &name, &wildcard, &why))
 		return feed_name_bad(rd, field, why);
-	return feed_emit(rd, &name, 0, 0, rd->counts->lines);
+	return feed_emit(rd, &name, 0, 0, NULL, rd->counts->lines);
 }
 
 static int feed_line(struct feed_reader *rd, char *line, size_t len)

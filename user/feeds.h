@@ -49,7 +49,7 @@ enum xdpdns_rpz_left {
 	XDPDNS_RPZ_LEFT_NSIP,		/* rpz-nsip: the name servers' addresses */
 	XDPDNS_RPZ_LEFT_CLIENT_IP,	/* rpz-client-ip: per-client policy */
 	XDPDNS_RPZ_LEFT_CNAME,		/* a CNAME to another name (walled garden) */
-	XDPDNS_RPZ_LEFT_LOCAL,		/* local data other than 0.0.0.0 and :: */
+	XDPDNS_RPZ_LEFT_LOCAL,		/* local data of types other than A, AAAA */
 	XDPDNS_RPZ_LEFT_MAX,
 };
 
@@ -70,6 +70,8 @@ struct xdpdns_feed_counts {
 	unsigned long allows;	/* of names, those with an allow action of their own */
 	unsigned long adblock[XDPDNS_AB_SKIP_MAX];	/* of skipped, by reason */
 	unsigned long rpz_left[XDPDNS_RPZ_LEFT_MAX];	/* triggers, by kind */
+	unsigned long rpz_extra_addrs;	/* A or AAAA records after the first of their
+					 * type at a trigger: not answered */
 };
 
 /*
@@ -84,6 +86,8 @@ struct xdpdns_feed_entry {
 	unsigned long line;	/* 1-based line of the entry */
 	__u8 kind;		/* XDPDNS_KIND_* bits, or 0 for the feed's kind */
 	__u8 action;		/* enum xdpdns_action, or PASS for the feed's action */
+	const struct xdpdns_sinkaddr *addr;	/* a sinkhole's own addresses (RPZ
+						 * local data), or NULL */
 };
 
 /*

@@ -321,7 +321,7 @@ static int emit_rules(struct feed_reader *rd, const struct owner_index *by)
 		if (r->dropped)
 			continue;
 		err = feed_names_emit(rd, &rd->adblock->names, r->off, r->len, r->kind, action,
-				      r->line);
+				      NULL, r->line);
 		if (err)
 			return err;
 	}

@@ -12,12 +12,14 @@
  *   CNAME rpz-drop.       drop
  *   CNAME rpz-tcp-only.   tc
  *   CNAME rpz-passthru.   allow (also the old form: a CNAME to the name itself)
- *   A 0.0.0.0, AAAA ::    sinkhole
+ *   A ADDR, AAAA ADDR     sinkhole with those addresses (local data)
  *
- * The datapath answers a sinkhole with the one address per family of its
- * configuration, so local data holding any other address, or other types,
- * cannot be answered at the NIC as the zone says. Neither can a CNAME to
- * another name (a walled garden), nor the triggers that need the
+ * A sinkhole of local data answers the types it has records of with them
+ * and the other one NODATA, as the zone does. It answers one address per
+ * type: a trigger with more A (or AAAA) records answers the first, and the
+ * others are counted and reported once per file. Local data of any other
+ * type cannot be answered at the NIC as the zone says; neither can a CNAME
+ * to another name (a walled garden), nor the triggers that need the
  * resolver's answer or the client (rpz-ip, rpz-nsdname, rpz-nsip,
  * rpz-client-ip). Such triggers give no rule: the resolver, which can
  * load the same zone, decides them. Each kind is counted and reported once
@@ -56,6 +58,8 @@ struct rpz_rec {
 	bool cname;			/* a CNAME: the one record of its owner */
 	__u8 action;			/* what it asks, if enforceable */
 	int left;			/* enum xdpdns_rpz_left, or LEFT_NONE */
+	struct xdpdns_sinkaddr addr;	/* an A or AAAA record's; after decide()
+					 * those of the whole trigger */
 };
 
 struct rpz_zone {
@@ -115,12 +119,22 @@ static void cname_action(struct rpz_rec *rec, ldns_rdf *target, const __u8 *trig
 		rec->left = XDPDNS_RPZ_LEFT_CNAME;
 }
 
-static bool all_zero(const ldns_rdf *rdf)
+/* An A or AAAA record's address; false for a malformed one. */
+static bool local_address(struct rpz_rec *rec, ldns_rr *rr)
 {
-	for (size_t i = 0; i < ldns_rdf_size(rdf); i++)
-		if (ldns_rdf_data(rdf)[i])
-			return false;
-	return true;
+	const ldns_rdf *rdf = ldns_rr_rdf(rr, 0);
+
+	if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_A && ldns_rdf_size(rdf) == 4) {
+		memcpy(&rec->addr.v4, ldns_rdf_data(rdf), 4);
+		rec->addr.families = XDPDNS_SINK_A;
+		return true;
+	}
+	if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_AAAA && ldns_rdf_size(rdf) == 16) {
+		memcpy(rec->addr.v6, ldns_rdf_data(rdf), 16);
+		rec->addr.families = XDPDNS_SINK_AAAA;
+		return true;
+	}
+	return false;
 }
 
 /* What a record of an ordinary trigger asks for. */
@@ -134,7 +148,7 @@ static void classify(struct rpz_rec *rec, ldns_rr *rr, const __u8 *trigger, size
 	} else if (type == LDNS_RR_TYPE_CNAME) {
 		cname_action(rec, ldns_rr_rdf(rr, 0), trigger, len);
 	} else if ((type == LDNS_RR_TYPE_A || type == LDNS_RR_TYPE_AAAA) &&
-		   all_zero(ldns_rr_rdf(rr, 0))) {
+		   local_address(rec, rr)) {
 		rec->action = XDPDNS_ACT_SINKHOLE;
 	} else {
 		rec->left = XDPDNS_RPZ_LEFT_LOCAL;
@@ -285,6 +299,26 @@ static bool same_ask(const struct rpz_rec *a, const struct rpz_rec *b)
 }
 
 /*
+ * Another A or AAAA record of the trigger whose addresses g0 gathers: the
+ * first of each type is kept, the others counted.
+ */
+static void gather_address(struct feed_reader *rd, struct rpz_rec *g0, const struct rpz_rec *r)
+{
+	struct xdpdns_sinkaddr *to = &g0->addr;
+	const struct xdpdns_sinkaddr *from = &r->addr;
+
+	if (to->families & from->families) {
+		rd->counts->rpz_extra_addrs++;
+		return;
+	}
+	if (from->families & XDPDNS_SINK_A)
+		to->v4 = from->v4;
+	if (from->families & XDPDNS_SINK_AAAA)
+		memcpy(to->v6, from->v6, sizeof(to->v6));
+	to->families |= from->families;
+}
+
+/*
  * Decide one trigger from its records g[0..n-1], in file order. The first
  * record wins a conflict (as Unbound keeps it); a CNAME beside other data
  * is a conflict. Returns the record to make a rule of, or NULL.
@@ -307,6 +341,8 @@ static struct rpz_rec *decide(struct feed_reader *rd, const struct rpz_zone *z,
 		}
 		rd->counts->skipped++;
 		unenforceable |= g[i].left != LEFT_NONE;
+		if (!unenforceable && g[i].action == XDPDNS_ACT_SINKHOLE)
+			gather_address(rd, &g[0], &g[i]);
 	}
 	if (!unenforceable)
 		return &g[0];
@@ -321,8 +357,10 @@ static int emit_rules(struct feed_reader *rd, const struct rpz_zone *z, struct r
 	qsort(out, n, sizeof(*out), by_line);
 	for (size_t i = 0; i < n; i++) {
 		__u8 kind = out[i]->wildcard ? XDPDNS_KIND_BELOW : XDPDNS_KIND_EXACT;
+		const struct xdpdns_sinkaddr *addr =
+			out[i]->action == XDPDNS_ACT_SINKHOLE ? &out[i]->addr : NULL;
 		int err = feed_names_emit(rd, &z->names, out[i]->off, out[i]->len, kind,
-					  out[i]->action, out[i]->line);
+					  out[i]->action, addr, out[i]->line);
 
 		if (err)
 			return err;
@@ -340,9 +378,10 @@ static void report_left(struct feed_reader *rd)
 		[XDPDNS_RPZ_LEFT_NSIP]		= { "rpz-nsip ", "" },
 		[XDPDNS_RPZ_LEFT_CLIENT_IP]	= { "rpz-client-ip ", "" },
 		[XDPDNS_RPZ_LEFT_CNAME]		= { "", " with a CNAME to another name" },
-		[XDPDNS_RPZ_LEFT_LOCAL]		= { "", " with local data other than "
-						    "A 0.0.0.0 and AAAA ::" },
+		[XDPDNS_RPZ_LEFT_LOCAL]		= { "", " with local data of types other "
+						    "than A and AAAA" },
 	};
+	unsigned long extra = rd->counts->rpz_extra_addrs;
 
 	for (int i = 0; i < XDPDNS_RPZ_LEFT_MAX; i++) {
 		unsigned long n = rd->counts->rpz_left[i];
@@ -351,6 +390,9 @@ static void report_left(struct feed_reader *rd)
 			pr_warn("%s: %lu %strigger%s%s left to the resolver\n", rd->path, n,
 				what[i].before, n == 1 ? "" : "s", what[i].after);
 	}
+	if (extra)
+		pr_warn("%s: %lu A or AAAA record%s not answered: a trigger answers the first "
+			"address of each type\n", rd->path, extra, extra == 1 ? "" : "s");
 }
 
 static int zone_finish(struct feed_reader *rd, struct rpz_zone *z)

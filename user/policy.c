@@ -34,6 +34,7 @@ struct xdpdns_gen {
 	struct xdpdns_gen_header *hdr;
 	struct xdpdns_filter_block *filter;
 	struct xdpdns_bucket *bucket;
+	char *sinkholes;		/* block of entry 1 of the sinkhole table */
 	__u64 filter_mask;
 	__u64 bucket_mask;
 	struct xdpdns_depths *depths[XDPDNS_SETS_MAX];	/* NULL: set unused */
@@ -506,7 +507,12 @@ static struct xdpdns_slot *slot_reclaim(struct xdpdns_gen *gen, struct xdpdns_sl
 	return NULL;
 }
 
-static bool rule_valid(const struct xdpdns_rule *rule)
+static bool ede_valid(__u8 ede)
+{
+	return !ede || (ede >= XDPDNS_EDE_BLOCKED && ede <= XDPDNS_EDE_PROHIBITED);
+}
+
+static bool rule_valid(const struct xdpdns_gen *gen, const struct xdpdns_rule *rule)
 {
 	const struct xdpdns_name *name = &rule->name;
 
@@ -514,7 +520,8 @@ static bool rule_valid(const struct xdpdns_rule *rule)
 		return false;
 	if (rule->action == XDPDNS_ACT_PASS || rule->action >= XDPDNS_ACT_COUNT)
 		return false;
-	if (rule->ede && (rule->ede < XDPDNS_EDE_BLOCKED || rule->ede > XDPDNS_EDE_PROHIBITED))
+	if (rule->action == XDPDNS_ACT_SINKHOLE ? rule->ede > gen->hdr->sinkholes
+						 : !ede_valid(rule->ede))
 		return false;
 	if (rule->set >= XDPDNS_SETS_MAX || rule->feed >= XDPDNS_FEEDS_MAX)
 		return false;
@@ -551,7 +558,7 @@ int xdpdns_gen_insert_hashed(struct xdpdns_gen *gen, const struct xdpdns_rule *r
 	struct gen_key k;
 	int n;
 
-	if (!rule_valid(rule))
+	if (!rule_valid(gen, rule))
 		return -EINVAL;
 	depths = depths_get(gen, rule->set);
 	if (!depths)
@@ -725,6 +732,7 @@ static void gen_layout(struct xdpdns_gen *gen)
 
 	gen->filter = (void *)(blocks + XDPDNS_BLOCK_SIZE);
 	gen->bucket = (void *)(blocks + (1 + filter_blocks) * XDPDNS_BLOCK_SIZE);
+	gen->sinkholes = (char *)(gen->bucket + (1ULL << gen->hdr->buckets_log2));
 	gen->filter_mask = filter_blocks - 1;
 	gen->bucket_mask = (1ULL << gen->hdr->buckets_log2) - 1;
 }
@@ -744,7 +752,7 @@ static void gen_size(__u32 rules, __u32 *filter_log2, __u32 *buckets_log2)
 }
 
 static int gen_init_header(struct xdpdns_gen *gen, __u64 generation,
-			   __u32 filter_log2, __u32 buckets_log2)
+			   __u32 filter_log2, __u32 buckets_log2, __u32 sinkholes)
 {
 	struct xdpdns_gen_header *hdr = gen->hdr;
 	__u64 seed;
@@ -758,6 +766,7 @@ static int gen_init_header(struct xdpdns_gen *gen, __u64 generation,
 	hdr->filter_log2 = filter_log2;
 	hdr->buckets_log2 = buckets_log2;
 	hdr->rules = 0;
+	hdr->sinkholes = sinkholes;
 	__atomic_store_n(&hdr->magic, XDPDNS_GEN_MAGIC, __ATOMIC_RELEASE);
 	return 0;
 }
@@ -779,18 +788,22 @@ static struct xdpdns_gen *gen_fail(struct xdpdns_gen *gen, int err)
 	return NULL;
 }
 
-struct xdpdns_gen *xdpdns_gen_create(__u32 rules, __u64 generation)
+struct xdpdns_gen *xdpdns_gen_create_with(__u32 rules, __u32 sinkholes, __u64 generation)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_MMAPABLE | BPF_F_INNER_MAP);
 	__u32 filter_log2, buckets_log2, entries;
 	struct xdpdns_gen *gen;
 	int err;
 
+	if (sinkholes > XDPDNS_SINKHOLES_MAX) {
+		errno = EINVAL;
+		return NULL;
+	}
 	gen = gen_alloc();
 	if (!gen)
 		return NULL;
 	gen_size(rules, &filter_log2, &buckets_log2);
-	entries = 1 + (1U << filter_log2) + (1U << buckets_log2);
+	entries = 1 + (1U << filter_log2) + (1U << buckets_log2) + sinkholes;
 
 	gen->fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "xdpdns_gen", sizeof(__u32),
 				 XDPDNS_BLOCK_SIZE, entries, &opts);
@@ -798,11 +811,52 @@ struct xdpdns_gen *xdpdns_gen_create(__u32 rules, __u64 generation)
 		return gen_fail(gen, -errno);
 	err = gen_map(gen, entries);
 	if (!err)
-		err = gen_init_header(gen, generation, filter_log2, buckets_log2);
+		err = gen_init_header(gen, generation, filter_log2, buckets_log2, sinkholes);
 	if (err)
 		return gen_fail(gen, err);
 	gen_layout(gen);
 	return gen;
+}
+
+struct xdpdns_gen *xdpdns_gen_create(__u32 rules, __u64 generation)
+{
+	return xdpdns_gen_create_with(rules, 0, generation);
+}
+
+static struct xdpdns_sinkhole *sinkhole_entry(const struct xdpdns_gen *gen, __u32 index)
+{
+	return (void *)(gen->sinkholes + (size_t)(index - 1) * XDPDNS_BLOCK_SIZE);
+}
+
+static bool sinkhole_valid(const struct xdpdns_sinkhole *e)
+{
+	__u8 known = XDPDNS_SINK_A | XDPDNS_SINK_AAAA | XDPDNS_SINK_CONFIG;
+
+	return !(e->flags & ~known) && ede_valid(e->ede) && !e->pad;
+}
+
+/*
+ * A plain store: the entry is set before the first rule naming it is
+ * inserted, and that slot's release store publishes both.
+ */
+int xdpdns_gen_set_sinkhole(struct xdpdns_gen *gen, __u32 index,
+			    const struct xdpdns_sinkhole *entry)
+{
+	if (!index || index > gen->hdr->sinkholes || !sinkhole_valid(entry))
+		return -EINVAL;
+	*sinkhole_entry(gen, index) = *entry;
+	return 0;
+}
+
+void xdpdns_gen_get_sinkhole(const struct xdpdns_gen *gen, __u32 index,
+			     struct xdpdns_sinkhole *out)
+{
+	if (index && index <= gen->hdr->sinkholes) {
+		*out = *sinkhole_entry(gen, index);
+		return;
+	}
+	memset(out, 0, sizeof(*out));
+	out->flags = XDPDNS_SINK_CONFIG;
 }
 
 /* Is the map behind gen->fd an array this ABI can read as a generation? */
@@ -827,9 +881,11 @@ static int gen_check_header(const struct xdpdns_gen *gen, __u32 entries)
 	if (__atomic_load_n(&hdr->magic, __ATOMIC_ACQUIRE) != XDPDNS_GEN_MAGIC ||
 	    hdr->version != XDPDNS_ABI_VERSION)
 		return -EPROTO;
-	if (hdr->filter_log2 >= 32 || hdr->buckets_log2 >= 32)
+	if (hdr->filter_log2 >= 32 || hdr->buckets_log2 >= 32 ||
+	    hdr->sinkholes > XDPDNS_SINKHOLES_MAX)
 		return -EPROTO;
-	if (1 + (1ULL << hdr->filter_log2) + (1ULL << hdr->buckets_log2) != entries)
+	if (1 + (1ULL << hdr->filter_log2) + (1ULL << hdr->buckets_log2) + hdr->sinkholes !=
+	    entries)
 		return -EPROTO;
 	return 0;
 }

@@ -56,12 +56,24 @@ void xdpdns_name_suffix(const struct xdpdns_name *name, int i, struct xdpdns_nam
 /* The hash state of a whole name, as the datapath has it at label 0. */
 void xdpdns_name_hash(const struct xdpdns_name *name, __u64 seed, struct xdpdns_hash *h);
 
+/*
+ * A sinkhole rule's own addresses. A family it lacks is answered NODATA,
+ * as RPZ local data answers a type it has no record of.
+ */
+struct xdpdns_sinkaddr {
+	__be32 v4;		/* network byte order */
+	__u8 v6[16];
+	__u8 families;		/* XDPDNS_SINK_A and/or XDPDNS_SINK_AAAA, not 0 */
+};
+
 /* One rule, as callers hand it in. */
 struct xdpdns_rule {
 	struct xdpdns_name name;
 	__u8 kind;		/* XDPDNS_KIND_* bits, not 0 */
 	__u8 action;		/* enum xdpdns_action, not PASS */
-	__u8 ede;		/* 0 or an XDPDNS_EDE_* code */
+	__u8 ede;		/* 0 or an XDPDNS_EDE_* code; for SINKHOLE the
+				 * index of its sinkhole entry (0: the
+				 * configured addresses, EDE 15) */
 	__u16 set;		/* < XDPDNS_SETS_MAX */
 	__u16 feed;		/* < XDPDNS_FEEDS_MAX */
 };
@@ -74,6 +86,28 @@ struct xdpdns_gen;
  * given generation number. Returns NULL with errno set.
  */
 struct xdpdns_gen *xdpdns_gen_create(__u32 rules, __u64 generation);
+
+/*
+ * The same with a sinkhole table of `sinkholes` entries (at most
+ * XDPDNS_SINKHOLES_MAX, else EINVAL), all { 0 } until set: entries the
+ * table has are set before the rules that use them are inserted.
+ */
+struct xdpdns_gen *xdpdns_gen_create_with(__u32 rules, __u32 sinkholes, __u64 generation);
+
+/*
+ * Set entry index (1 to the table's size) of the sinkhole table. Returns 0,
+ * or -EINVAL for an index out of range or an entry with unknown flags, an
+ * EDE code not 0 or 15 to 18, or padding not zero.
+ */
+int xdpdns_gen_set_sinkhole(struct xdpdns_gen *gen, __u32 index,
+			    const struct xdpdns_sinkhole *entry);
+
+/*
+ * The entry a sinkhole slot's ede byte names: for 0, or an index the table
+ * does not hold, { XDPDNS_SINK_CONFIG, ede 0 }, as the datapath reads it.
+ */
+void xdpdns_gen_get_sinkhole(const struct xdpdns_gen *gen, __u32 index,
+			     struct xdpdns_sinkhole *out);
 
 /*
  * Adopt an existing generation map by fd (for example the inner map found
@@ -102,7 +136,8 @@ const struct xdpdns_gen_header *xdpdns_gen_header(const struct xdpdns_gen *gen);
  * limitations for weakly ordered CPUs). Returns 0; -ENOSPC when the probe
  * window is full (the caller builds a bigger generation); -EINVAL for a
  * rule out of range (kind 0 or unknown bits, action PASS or unknown, ede
- * not 0 or 15 to 18, set or feed too large, the root name); -ENOMEM.
+ * not 0 or 15 to 18, or for SINKHOLE past the sinkhole table, set or feed
+ * too large, the root name); -ENOMEM.
  */
 int xdpdns_gen_insert(struct xdpdns_gen *gen, const struct xdpdns_rule *rule);
 

@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 
 #include "ruleset.h"
+#include "log.h"
 
 #define NO_MATCH	UINT32_MAX
 #define ORDER_NONE	UINT32_MAX
@@ -269,6 +270,98 @@ static const struct match *own_first(const struct xdpdns_ruleset *rs, const stru
 	return best;
 }
 
+/*
+ * The sinkhole entries of the generation being compiled, one per distinct
+ * (addresses, EDE code) of the sinkhole rules that decide, in the order
+ * they first decide; slot[h] holds 1 + an entry's index, 0 when free.
+ */
+#define SINK_SLOTS	512	/* a power of two over twice XDPDNS_SINKHOLES_MAX */
+
+struct sink_table {
+	struct xdpdns_sinkhole entry[XDPDNS_SINKHOLES_MAX];
+	__u32 n;
+	__u16 slot[SINK_SLOTS];
+	size_t unaddressed;	/* rules that found the table full */
+	const struct xdpdns_srule *first_unaddressed;
+	const struct xdpdns_feed *first_feed;
+};
+
+static void sink_entry_of(const struct xdpdns_feed *feed, const struct xdpdns_srule *r,
+			  struct xdpdns_sinkhole *e)
+{
+	const struct xdpdns_sinkaddr *addr = xdpdns_srule_addr(feed, r);
+
+	memset(e, 0, sizeof(*e));
+	e->ede = r->ede;
+	if (!addr) {
+		e->flags = XDPDNS_SINK_CONFIG;
+		return;
+	}
+	e->flags = addr->families;
+	e->v4 = addr->v4;
+	memcpy(e->v6, addr->v6, sizeof(e->v6));
+}
+
+/*
+ * The entry index of a sinkhole rule (0 for the configured addresses with
+ * EDE 15, which need none), setting a new entry in gen; -1 if the table
+ * is full.
+ */
+static int sink_index(struct sink_table *t, struct xdpdns_gen *gen,
+		      const struct xdpdns_feed *feed, const struct xdpdns_srule *r)
+{
+	struct xdpdns_sinkhole e;
+	size_t h;
+
+	sink_entry_of(feed, r, &e);
+	if (e.flags == XDPDNS_SINK_CONFIG && !e.ede)
+		return 0;
+	h = wire_hash((const __u8 *)&e, sizeof(e));
+	for (;; h++) {
+		__u16 *s = &t->slot[h & (SINK_SLOTS - 1)];
+
+		if (*s && !memcmp(&t->entry[*s - 1], &e, sizeof(e)))
+			return *s;
+		if (*s)
+			continue;
+		if (t->n == XDPDNS_SINKHOLES_MAX || xdpdns_gen_set_sinkhole(gen, t->n + 1, &e))
+			return -1;
+		t->entry[t->n++] = e;
+		*s = t->n;
+		return t->n;
+	}
+}
+
+/*
+ * A sinkhole rule that finds the table full is left to the resolver as an
+ * allow rule of its feed: left out, it would let a later feed's rule
+ * further up decide, which the feed order forbids.
+ */
+static void sink_unaddressed(struct sink_table *t, const struct xdpdns_feed *feed,
+			     const struct xdpdns_srule *r)
+{
+	if (!t->unaddressed++) {
+		t->first_unaddressed = r;
+		t->first_feed = feed;
+	}
+}
+
+static void sink_report(const struct sink_table *t)
+{
+	char text[XDPDNS_NAME_TEXT_MAX];
+	struct xdpdns_name name;
+
+	if (!t->unaddressed)
+		return;
+	xdpdns_name_from_wire(xdpdns_srule_wire(t->first_feed, t->first_unaddressed),
+			      t->first_unaddressed->name_len, &name);
+	xdpdns_name_format(&name, text, sizeof(text));
+	pr_warn("%zu sinkhole rule%s left to the resolver: more than %d distinct sinkhole "
+		"addresses and EDE codes in one generation (the first: '%s' of feed '%s')\n",
+		t->unaddressed, t->unaddressed == 1 ? "" : "s", XDPDNS_SINKHOLES_MAX, text,
+		t->first_feed->name);
+}
+
 /* An owner on its way into the generation: its name and the name's hash there. */
 struct pending {
 	struct xdpdns_rule rule;
@@ -276,22 +369,33 @@ struct pending {
 };
 
 /* p holds the owner's name; the rest comes from the deciding match. */
-static int insert_cell(struct xdpdns_gen *gen, const struct xdpdns_ruleset *rs,
-		       struct pending *p, __u8 kind, const struct match *m)
+static int insert_cell(struct xdpdns_gen *gen, struct sink_table *sinks,
+		       const struct xdpdns_ruleset *rs, struct pending *p, __u8 kind,
+		       const struct match *m)
 {
+	const struct xdpdns_feed *feed = rs->feeds[m->order];
 	struct xdpdns_rule *r = &p->rule;
+	int index;
 
 	r->kind = kind;
 	r->action = m->rule->action;
 	r->ede = m->rule->ede;
 	r->set = 0;
-	r->feed = rs->feeds[m->order]->id;
+	r->feed = feed->id;
+	if (r->action == XDPDNS_ACT_SINKHOLE) {
+		index = sink_index(sinks, gen, feed, m->rule);
+		if (index < 0)
+			sink_unaddressed(sinks, feed, m->rule);
+		r->action = index < 0 ? XDPDNS_ACT_ALLOW : r->action;
+		r->ede = index < 0 ? 0 : index;
+	}
 	return xdpdns_gen_insert_hashed(gen, r, &p->hash);
 }
 
 /* p was filled by prepare_owner(). */
 static int compile_owner(const struct xdpdns_ruleset *rs, const struct owner *o,
-			 struct xdpdns_gen *gen, struct pending *p, size_t *kept)
+			 struct xdpdns_gen *gen, struct sink_table *sinks, struct pending *p,
+			 size_t *kept)
 {
 	const struct match *exact = own_first(rs, o, XDPDNS_KIND_EXACT);
 	const struct match *below = own_first(rs, o, XDPDNS_KIND_BELOW);
@@ -306,11 +410,11 @@ static int compile_owner(const struct xdpdns_ruleset *rs, const struct owner *o,
 
 	/* One rule deciding both kinds takes one slot, in one insert. */
 	if (exact && exact == below)
-		err = insert_cell(gen, rs, p, XDPDNS_KIND_EXACT | XDPDNS_KIND_BELOW, exact);
+		err = insert_cell(gen, sinks, rs, p, XDPDNS_KIND_EXACT | XDPDNS_KIND_BELOW, exact);
 	else if (exact)
-		err = insert_cell(gen, rs, p, XDPDNS_KIND_EXACT, exact);
+		err = insert_cell(gen, sinks, rs, p, XDPDNS_KIND_EXACT, exact);
 	if (!err && below && below != exact)
-		err = insert_cell(gen, rs, p, XDPDNS_KIND_BELOW, below);
+		err = insert_cell(gen, sinks, rs, p, XDPDNS_KIND_BELOW, below);
 	if (!err)
 		*kept += !!exact + !!below;
 	return err;
@@ -352,17 +456,19 @@ static void prepare_owner(const struct xdpdns_ruleset *rs, struct xdpdns_gen *ge
  * table slot fetched, then its name built and the slots of its ancestors
  * and its place in the generation fetched, then the compile proper.
  */
-static int compile_into(const struct xdpdns_ruleset *rs, struct xdpdns_gen *gen, size_t *kept)
+static int compile_into(const struct xdpdns_ruleset *rs, struct xdpdns_gen *gen,
+			struct sink_table *sinks, size_t *kept)
 {
 	struct pending ring[AHEAD];
 	size_t n = rs->nmatches;
 
 	*kept = 0;
+	memset(sinks, 0, sizeof(*sinks));
 	for (size_t i = 0; i < n + 2 * AHEAD; i++) {
 		if (i >= 2 * AHEAD) {
 			size_t j = i - 2 * AHEAD;
 			const struct owner *o = owner_at(rs, j);
-			int err = o ? compile_owner(rs, o, gen, &ring[j % AHEAD], kept) : 0;
+			int err = o ? compile_owner(rs, o, gen, sinks, &ring[j % AHEAD], kept) : 0;
 
 			if (err)
 				return err;
@@ -378,28 +484,37 @@ static int compile_into(const struct xdpdns_ruleset *rs, struct xdpdns_gen *gen,
 int xdpdns_ruleset_compile(const struct xdpdns_ruleset *rs, __u64 generation,
 			   struct xdpdns_gen **out, size_t *kept)
 {
+	struct sink_table *sinks = malloc(sizeof(*sinks));
 	__u32 size = rs->nmatches;
+	int err = -ENOSPC;
+
+	if (!sinks)
+		return -ENOMEM;
 
 	/*
 	 * A generation is sized to be half full, so a full probe window is
 	 * all but impossible; if it happens, a table twice the size is tried.
+	 * Its sinkhole table has room for every entry (16 KiB): which
+	 * entries the deciding rules need is known only once they are in.
 	 */
-	for (int attempt = 0; attempt < 4; attempt++, size = size * 2 + 64) {
-		struct xdpdns_gen *gen = xdpdns_gen_create(size, generation);
-		int err;
+	for (int attempt = 0; attempt < 4 && err == -ENOSPC; attempt++, size = size * 2 + 64) {
+		struct xdpdns_gen *gen = xdpdns_gen_create_with(size, XDPDNS_SINKHOLES_MAX,
+								generation);
 
-		if (!gen)
-			return -errno;
-		err = compile_into(rs, gen, kept);
-		if (!err) {
-			*out = gen;
-			return 0;
+		if (!gen) {
+			err = -errno;
+			break;
 		}
-		xdpdns_gen_close(gen);
-		if (err != -ENOSPC)
-			return err;
+		err = compile_into(rs, gen, sinks, kept);
+		if (!err) {
+			sink_report(sinks);
+			*out = gen;
+		} else {
+			xdpdns_gen_close(gen);
+		}
 	}
-	return -ENOSPC;
+	free(sinks);
+	return err;
 }
 
 /* Record feed order's rule for a name unless the feed already has one. */

@@ -40,7 +40,12 @@ void xdpdns_ruleset_free(struct xdpdns_ruleset *rs);
 
 /*
  * Build generation number `generation` holding the deciding rules, all in
- * policy set 0. *kept gets their count. Returns 0 or -errno.
+ * policy set 0. *kept gets their count. Each distinct (addresses, EDE) of
+ * the deciding sinkhole rules gets an entry of the generation's sinkhole
+ * table, in compile order; a sinkhole rule that finds all
+ * XDPDNS_SINKHOLES_MAX taken becomes an allow rule of its feed (the
+ * resolver decides the name, and no later feed's wider rule does), and
+ * one warning names how many and the first. Returns 0 or -errno.
  */
 int xdpdns_ruleset_compile(const struct xdpdns_ruleset *rs, __u64 generation,
 			   struct xdpdns_gen **out, size_t *kept);

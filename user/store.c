@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 
@@ -69,13 +70,27 @@ int xdpdns_buf_grow(void **buf, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
+static int feed_add_addr(struct xdpdns_feed *feed, const struct xdpdns_sinkaddr *addr,
+			 __u32 *index)
+{
+	if (xdpdns_buf_grow((void **)&feed->addrs, &feed->addrs_cap, feed->naddrs + 1,
+			    sizeof(*addr)))
+		return -ENOMEM;
+	feed->addrs[feed->naddrs++] = *addr;
+	*index = feed->naddrs;
+	return 0;
+}
+
 int xdpdns_feed_append(struct xdpdns_feed *feed, const struct xdpdns_name *name,
-		       __u8 kind, __u8 action, __u8 ede)
+		       __u8 kind, __u8 action, __u8 ede, const struct xdpdns_sinkaddr *addr)
 {
 	struct xdpdns_srule *r;
+	__u32 index = 0;
 
 	if (xdpdns_buf_grow((void **)&feed->rules, &feed->cap, feed->nrules + 1, sizeof(*r)) ||
 	    xdpdns_buf_grow((void **)&feed->names, &feed->names_cap, feed->names_len + name->len, 1))
+		return -ENOMEM;
+	if (addr && action == XDPDNS_ACT_SINKHOLE && feed_add_addr(feed, addr, &index))
 		return -ENOMEM;
 
 	r = &feed->rules[feed->nrules++];
@@ -84,6 +99,7 @@ int xdpdns_feed_append(struct xdpdns_feed *feed, const struct xdpdns_name *name,
 	r->kind = kind;
 	r->action = action;
 	r->ede = ede;
+	r->addr = index;
 	memcpy(feed->names + feed->names_len, name->wire, name->len);
 	feed->names_len += name->len;
 	return 0;
@@ -93,6 +109,7 @@ void xdpdns_feed_clear(struct xdpdns_feed *feed)
 {
 	feed->nrules = 0;
 	feed->names_len = 0;
+	feed->naddrs = 0;
 }
 
 static bool srule_is(const struct xdpdns_feed *feed, const struct xdpdns_srule *r,
@@ -115,13 +132,13 @@ static size_t feed_compact(struct xdpdns_feed *feed)
 }
 
 int xdpdns_feed_set(struct xdpdns_feed *feed, const struct xdpdns_name *name,
-		    __u8 kind, __u8 action, __u8 ede)
+		    __u8 kind, __u8 action, __u8 ede, const struct xdpdns_sinkaddr *addr)
 {
 	for (size_t i = 0; i < feed->nrules; i++)
 		if (srule_is(feed, &feed->rules[i], name))
 			feed->rules[i].kind &= ~kind;
 	feed_compact(feed);
-	return xdpdns_feed_append(feed, name, kind, action, ede);
+	return xdpdns_feed_append(feed, name, kind, action, ede, addr);
 }
 
 size_t xdpdns_feed_remove(struct xdpdns_feed *feed, const struct xdpdns_name *name)
@@ -136,6 +153,7 @@ static void feed_free(struct xdpdns_feed *feed)
 {
 	free(feed->rules);
 	free(feed->names);
+	free(feed->addrs);
 	free(feed->source);
 	memset(feed, 0, sizeof(*feed));
 }
@@ -169,32 +187,68 @@ static int split(char *line, char **field, int max)
 	return strtok(NULL, " \t\r\n") ? max + 1 : n;
 }
 
-/* "NAME KIND ACTION [EDE]"; *why says what is wrong. */
-static int parse_rule_line(char *line, struct xdpdns_name *name, __u8 *kind,
-			   __u8 *action, __u8 *ede, const char **why)
+/* One of the fields after ACTION: the EDE code first, then the addresses. */
+static int parse_rule_extra(const char *f, bool first, struct xdpdns_sinkaddr *addr, __u8 *ede,
+			    const char **why)
 {
-	char *f[4];
-	int n = split(line, f, 4), k, a;
 	char *end;
-	long e = 0;
+	long e;
 
-	if (n < 3 || n > 4) {
-		*why = "expected NAME KIND ACTION [EDE]";
+	if (!strncmp(f, "A=", 2) && !(addr->families & XDPDNS_SINK_A)) {
+		addr->families |= XDPDNS_SINK_A;
+		if (inet_pton(AF_INET, f + 2, &addr->v4) == 1)
+			return 0;
+		*why = "bad IPv4 address";
+		return -EINVAL;
+	}
+	if (!strncmp(f, "AAAA=", 5) && !(addr->families & XDPDNS_SINK_AAAA)) {
+		addr->families |= XDPDNS_SINK_AAAA;
+		if (inet_pton(AF_INET6, f + 5, addr->v6) == 1)
+			return 0;
+		*why = "bad IPv6 address";
+		return -EINVAL;
+	}
+	e = strtol(f, &end, 10);
+	if (!first || *end || e < 15 || e > 18) {
+		*why = first ? "EDE not 15 to 18" : "expected A=ADDR or AAAA=ADDR, once each";
+		return -EINVAL;
+	}
+	*ede = e;
+	return 0;
+}
+
+/* "NAME KIND ACTION [EDE] [A=ADDR] [AAAA=ADDR]"; *why says what is wrong. */
+static int parse_rule_line(char *line, struct xdpdns_name *name, __u8 *kind,
+			   __u8 *action, __u8 *ede, struct xdpdns_sinkaddr *addr,
+			   const char **why)
+{
+	char *f[6];
+	int n = split(line, f, 6), k, a;
+
+	if (n < 3 || n > 6) {
+		*why = "expected NAME KIND ACTION [EDE] [A=ADDR] [AAAA=ADDR]";
 		return -EINVAL;
 	}
 	if (xdpdns_name_parse(f[0], name, why))
 		return -EINVAL;
 	k = xdpdns_kind_parse(f[1]);
 	a = xdpdns_action_parse(f[2]);
-	if (n == 4)
-		e = strtol(f[3], &end, 10);
-	if (k < 0 || a < 0 || (n == 4 && (*end || e < 15 || e > 18))) {
-		*why = k < 0 ? "unknown kind" : a < 0 ? "unknown action" : "EDE not 15 to 18";
+	if (k < 0 || a < 0) {
+		*why = k < 0 ? "unknown kind" : "unknown action";
+		return -EINVAL;
+	}
+
+	*ede = 0;
+	memset(addr, 0, sizeof(*addr));
+	for (int i = 3; i < n; i++)
+		if (parse_rule_extra(f[i], i == 3, addr, ede, why))
+			return -EINVAL;
+	if (addr->families && a != XDPDNS_ACT_SINKHOLE) {
+		*why = "addresses on a rule that is not a sinkhole";
 		return -EINVAL;
 	}
 	*kind = k;
 	*action = a;
-	*ede = e;
 	return 0;
 }
 
@@ -216,19 +270,21 @@ static int read_rules(struct xdpdns_feed *feed, const char *path)
 	}
 	while (!err && getline(&line, &cap, f) > 0) {
 		struct xdpdns_name name;
+		struct xdpdns_sinkaddr addr;
 		__u8 kind, action, ede;
 		const char *why;
 
 		lineno++;
 		if (line[0] == '#' || line[0] == '\n')
 			continue;
-		err = parse_rule_line(line, &name, &kind, &action, &ede, &why);
+		err = parse_rule_line(line, &name, &kind, &action, &ede, &addr, &why);
 		if (err) {
 			pr_err("%s:%lu: bad rule: %s (mend or remove the line)\n",
 			       path, lineno, why);
 			break;
 		}
-		err = xdpdns_feed_append(feed, &name, kind, action, ede);
+		err = xdpdns_feed_append(feed, &name, kind, action, ede,
+					 addr.families ? &addr : NULL);
 	}
 	free(line);
 	fclose(f);
@@ -502,6 +558,19 @@ out:
 	return err;
 }
 
+size_t xdpdns_sinkaddr_format(const struct xdpdns_sinkaddr *addr, char *buf, size_t size)
+{
+	char a[INET_ADDRSTRLEN] = "", aaaa[INET6_ADDRSTRLEN] = "";
+	int n;
+
+	if (addr->families & XDPDNS_SINK_A)
+		inet_ntop(AF_INET, &addr->v4, a, sizeof(a));
+	if (addr->families & XDPDNS_SINK_AAAA)
+		inet_ntop(AF_INET6, addr->v6, aaaa, sizeof(aaaa));
+	n = snprintf(buf, size, "%s%s%s%s", *a ? " A=" : "", a, *aaaa ? " AAAA=" : "", aaaa);
+	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+}
+
 /* One rules line, built by hand: fprintf costs more than the rest of a save. */
 static size_t rule_line(const struct xdpdns_feed *feed, const struct xdpdns_srule *r,
 			char *buf, size_t size)
@@ -524,6 +593,8 @@ static size_t rule_line(const struct xdpdns_feed *feed, const struct xdpdns_srul
 		buf[n++] = '0' + r->ede / 10;
 		buf[n++] = '0' + r->ede % 10;
 	}
+	if (r->addr)
+		n += xdpdns_sinkaddr_format(xdpdns_srule_addr(feed, r), buf + n, size - n);
 	buf[n++] = '\n';
 	return n;
 }
@@ -531,7 +602,7 @@ static size_t rule_line(const struct xdpdns_feed *feed, const struct xdpdns_srul
 static int fill_rules(FILE *f, const void *arg)
 {
 	const struct xdpdns_feed *feed = arg;
-	char line[XDPDNS_NAME_TEXT_MAX + 32];
+	char line[XDPDNS_NAME_TEXT_MAX + 32 + XDPDNS_SINKADDR_TEXT_MAX];
 
 	for (size_t i = 0; i < feed->nrules; i++)
 		fwrite(line, 1, rule_line(feed, &feed->rules[i], line, sizeof(line)), f);

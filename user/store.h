@@ -10,8 +10,10 @@
  *                      listed" when allow feeds keep their listed place
  *   lock               held (flock) by whoever reads or changes the state
  *
- * A rules file has one rule a line, "NAME KIND ACTION [EDE]", KIND being
- * subtree (the name and all below), exact or below. Every file is replaced
+ * A rules file has one rule a line, "NAME KIND ACTION [EDE] [A=ADDR]
+ * [AAAA=ADDR]", KIND being subtree (the name and all below), exact or
+ * below; the addresses only on a sinkhole rule that answers with its own
+ * (files of before the addresses read the same). Every file is replaced
  * by writing a new one and renaming it over the old, so a crash leaves the
  * old file or the new one, never a half-written one.
  */
@@ -35,6 +37,8 @@ struct xdpdns_srule {
 	__u8 kind;		/* XDPDNS_KIND_* bits */
 	__u8 action;		/* enum xdpdns_action, not PASS */
 	__u8 ede;		/* 0 or XDPDNS_EDE_* */
+	__u32 addr;		/* sinkhole: 1 + index into xdpdns_feed.addrs;
+				 * 0: the configured addresses */
 };
 
 /* One feed: the hand rules or a loaded list. */
@@ -47,6 +51,8 @@ struct xdpdns_feed {
 	size_t nrules, cap;
 	__u8 *names;		/* wire names, back to back */
 	size_t names_len, names_cap;
+	struct xdpdns_sinkaddr *addrs;	/* the sinkhole rules' own addresses */
+	size_t naddrs, addrs_cap;
 };
 
 struct xdpdns_state {
@@ -97,9 +103,13 @@ size_t xdpdns_state_order(const struct xdpdns_state *st, const struct xdpdns_fee
  */
 int xdpdns_buf_grow(void **buf, size_t *cap, size_t need, size_t elem);
 
-/* Append a rule to a feed. Returns 0 or -ENOMEM. */
+/*
+ * Append a rule to a feed; addr (copied, NULL for none) gives a sinkhole
+ * rule its own addresses and is ignored for other actions. Returns 0 or
+ * -ENOMEM.
+ */
 int xdpdns_feed_append(struct xdpdns_feed *feed, const struct xdpdns_name *name,
-		       __u8 kind, __u8 action, __u8 ede);
+		       __u8 kind, __u8 action, __u8 ede, const struct xdpdns_sinkaddr *addr);
 
 /* Drop every rule of a feed (before it is replaced). */
 void xdpdns_feed_clear(struct xdpdns_feed *feed);
@@ -110,7 +120,25 @@ void xdpdns_feed_clear(struct xdpdns_feed *feed);
  * new one is appended. Returns 0 or -ENOMEM.
  */
 int xdpdns_feed_set(struct xdpdns_feed *feed, const struct xdpdns_name *name,
-		    __u8 kind, __u8 action, __u8 ede);
+		    __u8 kind, __u8 action, __u8 ede, const struct xdpdns_sinkaddr *addr);
+
+/* " A=192.0.2.1 AAAA=2001:db8::1" at most, with the NUL. */
+#define XDPDNS_SINKADDR_TEXT_MAX	(3 + 16 + 6 + 46)
+
+/*
+ * Write addr as the rules file and `xdpdns list` show it, each family
+ * present as " A=ADDR" or " AAAA=ADDR" (a leading space included), into
+ * buf of size bytes (XDPDNS_SINKADDR_TEXT_MAX is enough). Returns the
+ * length written, NUL not counted.
+ */
+size_t xdpdns_sinkaddr_format(const struct xdpdns_sinkaddr *addr, char *buf, size_t size);
+
+/* A rule's own sinkhole addresses, or NULL for the configured ones. */
+static inline const struct xdpdns_sinkaddr *xdpdns_srule_addr(const struct xdpdns_feed *feed,
+							      const struct xdpdns_srule *r)
+{
+	return r->addr ? &feed->addrs[r->addr - 1] : NULL;
+}
 
 /* Remove every rule of owner name. Returns the number removed. */
 size_t xdpdns_feed_remove(struct xdpdns_feed *feed, const struct xdpdns_name *name);
