@@ -19,9 +19,9 @@ done
 
 . tests/lab.sh
 . tests/checks.sh
+. tests/daemon.sh
 
 HTTP_PORT=8053
-DAEMON_PID=
 # A second link, for an interface added by a reload.
 LAB_IF_RES2=xr2$$
 LAB_IF_CLI2=xc2$$
@@ -43,20 +43,9 @@ ask_a() { out=$(lab_cli kdig @"${2:-$LAB_RES4}" +time=1 +retry=0 "$1" A 2>&1); }
 by_program() { has "$out" "status: NXDOMAIN" && ! has "$out" "Flags: qr aa"; }
 by_unbound() { has "$out" "status: NOERROR" && has "$out" "Flags: qr aa"; }
 
-# until_true SECONDS COMMAND...: COMMAND succeeds within SECONDS, tried every 50 ms.
-until_true() {
-	end=$(($(date +%s%N) + $1 * 1000000000))
-	shift
-	until "$@"; do
-		[ "$(date +%s%N)" -lt "$end" ] || return 1
-		sleep 0.05
-	done
-}
-
 is_blocked() { ask_a "$@" && by_program; }
 is_open() { ask_a "$1" && by_unbound; }
 both() { is_blocked "$1" && is_open "$2"; }
-log_has() { grep -qE -- "$1" "$LAB_DIR/daemon.log"; }
 # One value of `xdpdns stats --json`, by its path: generation, or counters queries.
 stat() {
 	"$X" stats --json | python3 -c 'import json, sys
@@ -98,18 +87,6 @@ write_config() {
 			echo "allow_feeds: $CONF_ALLOW"
 		fi
 	} > "$LAB_DIR/xdpdns.yaml"
-}
-
-# A process that ended is no longer ours to end: its PID may be reused.
-forget_pid() {
-	LAB_PIDS=$(for p in $LAB_PIDS; do [ "$p" = "$1" ] || echo "$p"; done)
-}
-
-start_daemon() {
-	ip netns exec "$LAB_NS_RES" "$X" -v run --config "$LAB_DIR/xdpdns.yaml" \
-		>> "$LAB_DIR/daemon.log" 2>&1 &
-	DAEMON_PID=$!
-	LAB_PIDS="$LAB_PIDS $DAEMON_PID"
 }
 
 # A static file server whose answers turn to 500 while the file "fail" exists.

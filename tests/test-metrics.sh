@@ -21,33 +21,16 @@ done
 
 . tests/lab.sh
 . tests/checks.sh
+. tests/daemon.sh
 
 METRICS=127.0.0.1:9853
 METRICS_MOVED=127.0.0.1:9854
 PROM=127.0.0.1:9090
-DAEMON_PID=
 PROM_PID=
 BLOCKED="b1 b2 b3 b4 b5"
 OPEN="o1 o2 o3"
 
 trap lab_down EXIT
-
-# until_true SECONDS COMMAND...: COMMAND succeeds within SECONDS, tried every 100 ms.
-until_true() {
-	end=$(($(date +%s%N) + $1 * 1000000000))
-	shift
-	until "$@"; do
-		[ "$(date +%s%N)" -lt "$end" ] || return 1
-		sleep 0.1
-	done
-}
-
-log_has() { grep -qE -- "$1" "$LAB_DIR/daemon.log"; }
-
-# A process that ended is no longer ours to end: its PID may be reused.
-forget_pid() {
-	LAB_PIDS=$(for p in $LAB_PIDS; do [ "$p" = "$1" ] || echo "$p"; done)
-}
 
 # An HTTP GET on the resolver host, bounded; the body on stdout.
 get() { lab_res curl -sS --max-time 2 "$@"; }
@@ -96,13 +79,6 @@ write_config() {
 			printf 'metrics:\n  listen: %s\n' "$1"
 		fi
 	} > "$LAB_DIR/xdpdns.yaml"
-}
-
-start_daemon() {
-	ip netns exec "$LAB_NS_RES" "$X" -v run --config "$LAB_DIR/xdpdns.yaml" \
-		>> "$LAB_DIR/daemon.log" 2>&1 &
-	DAEMON_PID=$!
-	LAB_PIDS="$LAB_PIDS $DAEMON_PID"
 }
 
 start_prometheus() {

@@ -76,6 +76,14 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* The snapshot as the daemon takes it: with each configured feed's health. */
+static void as_daemon(struct fixture *f)
+{
+	f->m.daemon = true;
+	f->m.health = f->feed_health;
+	f->m.nhealth = 2;
+}
+
 /* Render f->m and split the text into f->line[]. */
 static void render(struct fixture *f)
 {
@@ -208,9 +216,7 @@ static void test_help_and_type_for_every_family(void **state)
 {
 	struct fixture *f = *state;
 
-	f->m.daemon = true;
-	f->m.health = f->feed_health;
-	f->m.nhealth = 2;
+	as_daemon(f);
 	render(f);
 	check_families(f);
 	assert_int_equal(count_prefix(f, "# HELP "), count_prefix(f, "# TYPE "));
@@ -254,9 +260,7 @@ static void test_daemon_families_only_in_the_daemon(void **state)
 	assert_int_equal(count_prefix(f, "xdpdns_feed_fetch_errors_total"), 0);
 	assert_int_equal(count_prefix(f, "# HELP xdpdns_feed_versions_total "), 0);
 
-	f->m.daemon = true;
-	f->m.health = f->feed_health;
-	f->m.nhealth = 2;
+	as_daemon(f);
 	render(f);
 	assert_int_equal(count_lines(f, "xdpdns_feed_fetch_errors_total{feed=\"court-orders\"} 11"), 1);
 	assert_int_equal(count_lines(f, "xdpdns_feed_parse_errors_total{feed=\"court-orders\"} 12"), 1);
@@ -278,9 +282,7 @@ static void test_no_datapath(void **state)
 	struct fixture *f = *state;
 
 	f->m.datapath = false;
-	f->m.daemon = true;
-	f->m.health = f->feed_health;
-	f->m.nhealth = 2;
+	as_daemon(f);
 	render(f);
 	assert_int_equal(count_lines(f, "xdpdns_datapath_up 0"), 1);
 	assert_int_equal(count_prefix(f, "xdpdns_queries_total"), 0);
