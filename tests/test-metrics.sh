@@ -50,15 +50,15 @@ prom_is() {
 	[ "${out##* = }" = "$2" ]
 }
 
-# The scrape Prometheus last took of the daemon counts as many queries
-# of each verdict as the daemon does now.
-prom_caught_up() {
-	[ "$(prom_query 'sum(xdpdns_queries_total)')" = "$(current 'sum(xdpdns_queries_total)')" ]
+# The queries of every verdict, as the daemon's endpoint says now.
+queries_now() {
+	get "http://$METRICS/metrics" | awk '/^xdpdns_queries_total\{/ { n += $2 } END { print n + 0 }'
 }
 
-# The same sum from the daemon's endpoint directly, for prom_caught_up.
-current() {
-	get "http://$METRICS/metrics" | awk '/^xdpdns_queries_total\{/ { n += $2 } END { print n + 0 }'
+# The scrape Prometheus last took of the daemon counts as many queries as
+# the daemon does now.
+prom_caught_up() {
+	[ "$(prom_query 'sum(xdpdns_queries_total)')" = "$(queries_now)" ]
 }
 
 # write_config ADDR:PORT, or write_config off.
