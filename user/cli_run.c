@@ -314,8 +314,10 @@ static void store_and_apply(struct daemon *d, struct version *v, size_t n)
 		cli_apply(&d->args, &st);
 	}
 	note_rules(d, &st);
-	/* Stored rules per feed for the scrapes: reading the state for each would
-	 * cost a read of every rules file. Kept as it was when memory is short. */
+	/*
+	 * Stored rules per feed for the scrapes: reading the state for each would
+	 * cost a read of every rules file. Kept as it was when memory is short.
+	 */
 	xdpdns_metrics_set_feeds(&d->metrics, &st);
 	xdpdns_state_close(&st);
 }
