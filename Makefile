@@ -15,7 +15,7 @@ BPF_CFLAGS := -target bpf -g -O2 -Wall -Wextra -Werror -Wno-unused-parameter \
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	   -Imaps -Iuser -I$(OUT) -D_GNU_SOURCE
-LDLIBS  := -lxdp -lbpf -lelf -lz -lidn2 -lldns -lyaml -lcurl -lmicrohttpd
+LDLIBS  := -lxdp -lbpf -lelf -lz -lidn2 -lldns -lyaml -lcurl -lmicrohttpd -ljson-c
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(OUT)/%.bpf.o,$(BPF_SRCS))
