@@ -49,7 +49,7 @@ const char *cli_opt(const struct cli_args *args, const struct cli_cmd *cmd, cons
 /* Report a usage error for cmd and return EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-extern const struct cli_cmd cli_attach, cli_detach, cli_stats, cli_run;
+extern const struct cli_cmd cli_attach, cli_detach, cli_stats, cli_top, cli_run;
 extern const struct cli_cmd cli_block, cli_allow, cli_unblock, cli_load, cli_lookup, cli_list;
 
 #endif /* XDPDNS_CLI_H */

@@ -17,7 +17,7 @@
 
 static const struct cli_cmd *const commands[] = {
 	&cli_attach, &cli_detach, &cli_block, &cli_allow, &cli_unblock,
-	&cli_load, &cli_lookup, &cli_list, &cli_stats, &cli_run,
+	&cli_load, &cli_lookup, &cli_list, &cli_stats, &cli_top, &cli_run,
 };
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
 
