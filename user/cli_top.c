@@ -237,11 +237,15 @@ static void terminal_leave(struct top *t)
 /*
  * Wait up to seconds for a key; true when top should end (q, or a signal
  * asking it to). A resize ends the wait early, for a redraw at the new size.
+ * Input that ended (stdin from /dev/null, a closed pipe) is no longer
+ * polled, else poll would return at once, again and again; a terminal that
+ * hangs up sends SIGHUP.
  */
 static bool wait_key(double seconds)
 {
-	double end = now_s() + seconds;
 	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+	double end = now_s() + seconds;
+	ssize_t got;
 	char key;
 
 	while (!stop_requested && !resized) {
@@ -251,11 +255,16 @@ static bool wait_key(double seconds)
 			return false;
 		if (poll(&pfd, 1, ms) <= 0)
 			continue;
-		if (pfd.revents & (POLLHUP | POLLERR))
-			return true;
-		while (read(STDIN_FILENO, &key, 1) == 1)
+		if (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)) {
+			pfd.fd = -1;
+			continue;
+		}
+
+		while ((got = read(STDIN_FILENO, &key, 1)) == 1)
 			if (key == 'q' || key == 'Q')
 				return true;
+		if (!got)
+			pfd.fd = -1;
 	}
 	return stop_requested;
 }
