@@ -413,6 +413,26 @@ static void test_layout_not_attached_and_no_events(void **state)
 	xdpdns_top_screen_free(&s);
 }
 
+/* Smaller than 80x24: every line cut to the width, nothing past the last row. */
+static void test_layout_small_terminal(void **state)
+{
+	struct xdpdns_top_tail t = { .fd = 0, .path = "events" };
+	struct xdpdns_top_screen s;
+	struct xdpdns_top_names n;
+
+	assert_int_equal(xdpdns_top_names_init(&n), 0);
+	for (int i = 0; i < 100; i++)
+		xdpdns_top_names_add(&n, i % 2 ? "a.test" : "b.test", "drop", "hand", 1);
+	for (int rows = 1; rows <= 24; rows++) {
+		assert_int_equal(xdpdns_top_screen_init(&s, rows, 30), 0);
+		render_lab(&s, &n, &t);
+		for (int i = 0; i < s.rows; i++)
+			assert_true(strlen(xdpdns_top_line(&s, i)) <= 30);
+		xdpdns_top_screen_free(&s);
+	}
+	xdpdns_top_names_free(&n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -433,6 +453,7 @@ int main(void)
 		cmocka_unit_test(test_layout_80_columns),
 		cmocka_unit_test(test_layout_wider),
 		cmocka_unit_test(test_layout_not_attached_and_no_events),
+		cmocka_unit_test(test_layout_small_terminal),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -506,6 +506,8 @@ static void render_names(const struct xdpdns_top_view *v, struct xdpdns_top_scre
 		return;
 	}
 
+	if (lines < 1)
+		return;
 	if (lines > (int)(sizeof(most) / sizeof(most[0])))
 		lines = sizeof(most) / sizeof(most[0]);
 	n = xdpdns_top_names_most(v->names, most, lines);
