@@ -21,18 +21,21 @@ done
 . tests/lab.sh
 . tests/checks.sh
 
-TMUX_SOCK=xdpdns-top-$$
+# A tmux server of the test's own for each top run, its socket in the
+# lab's directory: a new server on the socket of one being killed can meet
+# it dying.
+TOP_RUN=0
 RATE=200		# queries per second dnsperf sends
 SECONDS_SENT=6
 
 cleanup() {
-	tmux -L "$TMUX_SOCK" kill-server 2> /dev/null
+	tm kill-server 2> /dev/null
 	lab_down
 }
 trap cleanup EXIT
 
 x() { "$X" "$@"; }
-tm() { tmux -L "$TMUX_SOCK" "$@"; }
+tm() { tmux -S "$LAB_DIR/tmux.$TOP_RUN" "$@"; }
 
 lab_setup() {
 	lab_up || return 1
@@ -48,17 +51,19 @@ lab_setup() {
 		lab_res "$X" attach "$LAB_IF_RES" 2> /dev/null
 }
 
-# Start top in a fresh pane of 80x24; once it ends, the pane's shell keeps
-# its exit status and the terminal's settings for the test to read.
+# Start top with options $1 in a fresh pane of 80x24, its maps pinned
+# under $2 (default: the lab's); once it ends, the pane's shell keeps its
+# exit status and the terminal's settings for the test to read.
 start_top() {
 	tm kill-server 2> /dev/null
+	TOP_RUN=$((TOP_RUN + 1))
 	rm -f "$LAB_DIR/top.rc" "$LAB_DIR/stty.after"
 	tm new-session -d -x 80 -y 24 -s top \
-		"env XDPDNS_PIN_DIR=$XDPDNS_PIN_DIR XDPDNS_STATE_DIR=$XDPDNS_STATE_DIR \
-		 bash -c '\"$X\" top $*; echo \$? > \"$LAB_DIR/top.rc\"; \
+		"env XDPDNS_PIN_DIR=${2:-$XDPDNS_PIN_DIR} XDPDNS_STATE_DIR=$XDPDNS_STATE_DIR \
+		 bash -c '\"$X\" top $1; echo \$? > \"$LAB_DIR/top.rc\"; \
 		 stty -a > \"$LAB_DIR/stty.after\"; sleep 30'"
 	for _ in $(seq 50); do
-		has "$(screen)" "^xdpdns top - generation" && return 0
+		has "$(screen)" "^xdpdns top - " && return 0
 		sleep 0.1
 	done
 	return 1
@@ -108,6 +113,19 @@ test_not_attached() {
 	check $? "top not attached, in batch mode: exit 1"
 	has "$out" "error: not attached: no maps pinned under '$LAB_DIR/nothing'"
 	check $? "the error is the one 'xdpdns stats' gives"
+}
+
+# On a terminal, top says it is not attached and keeps trying.
+test_not_attached_terminal() {
+	start_top "--interval 0.2" "$LAB_DIR/nothing" && sleep 0.5
+	out=$(screen)
+	has "$out" "^not attached: no maps pinned under '$LAB_DIR/nothing'" &&
+		has "$out" "^retrying every 0\.2 s; q quits"
+	check $? "not attached, on a terminal: top says so and keeps retrying"
+	tm send-keys -t top q
+	top_ended
+	[ "$rc" = 0 ]
+	check $? "q quits the not attached screen with exit 0"
 }
 
 test_batch() {
@@ -176,8 +194,7 @@ test_live_view() {
 }
 
 test_ctrl_c() {
-	start_top ""
-	tm send-keys -t top C-c
+	start_top "" && tm send-keys -t top C-c
 	top_ended
 	[ "$rc" = 0 ]
 	check $? "Ctrl-C quits with exit 0"
@@ -187,10 +204,10 @@ test_ctrl_c() {
 
 # SIGTERM to top itself, the child of the pane's shell.
 test_sigterm() {
-	local top_pid
+	local top_pid=
 
-	start_top ""
-	top_pid=$(pgrep -P "$(tm display-message -p -t top '#{pane_pid}')" -x xdpdns)
+	start_top "" &&
+		top_pid=$(pgrep -P "$(tm display-message -p -t top '#{pane_pid}')" -x xdpdns)
 	[ -n "$top_pid" ] && kill -TERM "$top_pid"
 	top_ended
 	[ "$rc" = 0 ]
@@ -202,6 +219,7 @@ test_sigterm() {
 lab_setup
 check $? "lab up: Unbound, xdpdns attached with hand rules and a feed"
 test_not_attached
+test_not_attached_terminal
 test_batch
 test_live_view
 test_ctrl_c
