@@ -60,7 +60,7 @@ struct top {
 	struct xdpdns_metrics snap[2];	/* the previous and the latest */
 	int latest;
 	double snap_time[2];
-	bool have_prev;
+	bool have_snap;
 	struct xdpdns_top_rates rates;
 	struct xdpdns_top_names names;
 	struct xdpdns_top_tail tail;
@@ -104,32 +104,42 @@ static int copy_feeds(struct xdpdns_metrics *dst, const struct xdpdns_metrics *s
 	return 0;
 }
 
-/*
- * Read the counters into the next snapshot. The pins are opened each time:
- * maps created again by a later attach must be read, not the old ones.
- * Not attached: t->error says so and the snapshots start over.
- */
-static int take_snapshot(struct top *t)
+/* The counters and feed hits, into m. Returns 0 or -errno (-ENOENT: not attached). */
+static int read_snapshot(struct top *t, struct xdpdns_metrics *m)
 {
-	struct xdpdns_metrics *m = &t->snap[!t->latest];
 	struct xdpdns_pins pins;
 	int err;
 
 	err = xdpdns_pins_open(t->args->pin_dir, &pins);
-	if (err == -ENOENT) {
-		snprintf(t->error, sizeof(t->error), "not attached: no maps pinned under '%s' "
-			 "(run 'xdpdns attach IFACE')", t->args->pin_dir);
-		t->have_prev = false;
-		xdpdns_top_rates_free(&t->rates);
+	if (err)
 		return err;
-	}
-	if (!err)
-		err = refresh_feed_names(t);
+	err = refresh_feed_names(t);
 	if (!err)
 		err = copy_feeds(m, &t->feeds);
 	if (!err)
 		err = xdpdns_metrics_read(&pins, m);
 	xdpdns_pins_close(&pins);
+	return err;
+}
+
+/*
+ * Read the next snapshot and the rates since the last. The pins are opened
+ * each time: maps created again by a later attach must be read, not the
+ * old ones. Not attached: t->error says so and the snapshots start over.
+ */
+static int take_snapshot(struct top *t)
+{
+	struct xdpdns_metrics *m = &t->snap[!t->latest];
+	int err;
+
+	err = read_snapshot(t, m);
+	if (err == -ENOENT) {
+		snprintf(t->error, sizeof(t->error), "not attached: no maps pinned under '%s' "
+			 "(run 'xdpdns attach IFACE')", t->args->pin_dir);
+		t->have_snap = false;
+		xdpdns_top_rates_free(&t->rates);
+		return err;
+	}
 	if (err) {
 		snprintf(t->error, sizeof(t->error), "cannot read the counters: %s", strerror(-err));
 		return err;
@@ -138,11 +148,11 @@ static int take_snapshot(struct top *t)
 	t->error[0] = '\0';
 	t->latest = !t->latest;
 	t->snap_time[t->latest] = now_s();
-	if (t->have_prev)
+	if (t->have_snap)
 		err = xdpdns_top_rates(&t->snap[!t->latest], m,
 				       t->snap_time[t->latest] - t->snap_time[!t->latest],
 				       &t->rates);
-	t->have_prev = true;
+	t->have_snap = true;
 	return err;
 }
 
@@ -162,7 +172,7 @@ static int render(struct top *t, struct xdpdns_top_screen *s)
 {
 	struct xdpdns_top_view v = {
 		.error = t->error[0] ? t->error : NULL,
-		.snap = t->have_prev ? &t->snap[t->latest] : NULL,
+		.snap = t->have_snap ? &t->snap[t->latest] : NULL,
 		.rates = &t->rates,
 		.names = t->events ? &t->names : NULL,
 		.tail = t->events ? &t->tail : NULL,
@@ -293,7 +303,7 @@ static int run_terminal(struct top *t)
 
 	terminal_enter(t);
 	while (!stop_requested && !err) {
-		if (!resized || !t->have_prev)
+		if (!resized || !t->have_snap)
 			take_snapshot(t);
 		resized = 0;
 		poll_events(t);
