@@ -84,7 +84,9 @@ struct scratch {
 	struct verdict verdict;
 	struct xdpdns_sinkhole sinkhole;
 	__u64 event_tat;	/* the rate limit's bucket is full from this
-				 * time on (bpf_ktime_get_ns); events.bpf.h */
+				 * time on (bpf_ktime_get_coarse_ns) */
+	__u64 event_interval;	/* ns per token at event_rate; events.bpf.h */
+	__u32 event_rate;	/* the rate event_interval is for; 0: none yet */
 };
 
 struct {
