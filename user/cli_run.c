@@ -597,7 +597,7 @@ static int start_events(struct daemon *d)
 {
 	const struct xdpdns_conf_events *e = &d->conf.events;
 	struct xdpdns_pins pins;
-	int err;
+	int err, werr;
 
 	err = xdpdns_pins_open(d->args.pin_dir, &pins);
 	if (err == -ENOENT) {
@@ -614,8 +614,10 @@ static int start_events(struct daemon *d)
 		if (!d->evlog)
 			err = -errno;
 	}
+	/* Without a log, however that came about, no events. */
+	werr = write_event_rate(&pins, d->evlog ? e->rate : 0);
 	if (!err)
-		err = write_event_rate(&pins, e->on ? e->rate : 0);
+		err = werr;
 	if (err)
 		pr_err("cannot start the event log: %s\n", strerror(-err));
 	else if (e->on)
