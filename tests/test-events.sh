@@ -8,7 +8,7 @@
 # over the flood's seconds, plus the bucket's burst), the rest counted, so
 # that sent + limited + lost equals the hits; every line is JSON with the
 # six keys. SIGHUP reopens the file (logrotate); a stopped daemon turns the
-# events off. Everything is polled within a bound. Prints "ok" or "not ok"
+# events off; "-" is standard output. Everything is polled within a bound. Prints "ok" or "not ok"
 # per check; exit 77 when root or a tool is missing.
 set -u
 cd "$(dirname "$0")/.."
@@ -208,6 +208,18 @@ test_sighup_reopens() {
 	check $? "that line is the query's"
 }
 
+# events: {file: "-"}: the lines go to standard output (here the daemon's log).
+test_stdout() {
+	sed -i 's|^  file: .*|  file: "-"|' "$LAB_DIR/xdpdns.yaml"
+	start_daemon
+	until_true 10 log_has "events: $RATE a second per CPU to standard output"
+	check $? "a restarted daemon with file \"-\" says the events go to standard output"
+	ask "$LAB_RES4" stdout.ads.test A
+	from_filter NXDOMAIN stdout.ads.test &&
+		until_true 5 log_has '^\{"time":"[^"]+","client":"198\.18\.0\.2","name":"stdout\.ads\.test","qtype":"A","action":"nxdomain","feed":"ads"\}$'
+	check $? "its line is on standard output"
+}
+
 test_stop_turns_events_off() {
 	local sent limited lost
 
@@ -220,8 +232,6 @@ test_stop_turns_events_off() {
 	from_filter NXDOMAIN after.ads.test && [ "$(events_sent)" = "$sent" ] &&
 		[ "$(counter events_limited)" = "$limited" ] && [ "$(counter events_lost)" = "$lost" ]
 	check $? "with the daemon gone, a hit is still answered and no event is sent or counted"
-	lab_res "$X" detach "$LAB_IF_RES" > /dev/null 2>&1
-	check $? "detach"
 }
 
 if lab_setup; then
@@ -233,6 +243,10 @@ if lab_setup; then
 	test_metrics
 	test_sighup_reopens
 	test_stop_turns_events_off
+	test_stdout
+	test_stop_turns_events_off
+	lab_res "$X" detach "$LAB_IF_RES" > /dev/null 2>&1
+	check $? "detach"
 	lab_detach peer
 else
 	check 1 "lab set up"
