@@ -53,6 +53,11 @@ struct {
 	__type(value, struct xdpdns_config);
 } XDPDNS_MAP_CONFIG SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, XDPDNS_EVENTS_RING_SIZE);
+} XDPDNS_MAP_EVENTS SEC(".maps");
+
 /* The rule that decided, and where its owner starts in QNAME. */
 struct verdict {
 	__u8 hit;
@@ -65,8 +70,9 @@ struct verdict {
 /*
  * Per-query work space, too big for the 512-byte stack: where each label
  * starts, the hash of every candidate suffix, root side first; the query
- * and verdict handed to xdpdns_answer(), and for a sinkhole verdict the
- * entry of its rule, read from the same generation as the rule.
+ * and verdict handed to xdpdns_answer() and xdpdns_event(), for a sinkhole
+ * verdict the entry of its rule, read from the same generation as the rule,
+ * and this CPU's event rate limit.
  */
 struct scratch {
 	/* 128 entries: indices are masked with XDPDNS_LABELS_MAX (127) */
@@ -77,6 +83,10 @@ struct scratch {
 	struct query query;
 	struct verdict verdict;
 	struct xdpdns_sinkhole sinkhole;
+	__u64 event_tat;	/* the rate limit's bucket is full from this
+				 * time on (bpf_ktime_get_coarse_ns) */
+	__u64 event_interval;	/* ns per token at event_rate; events.bpf.h */
+	__u32 event_rate;	/* the rate event_interval is for; 0: none yet */
 };
 
 struct {

@@ -6,11 +6,13 @@
  * closest up; the first rule found decides) and then passes the query to the
  * resolver, drops it, or rewrites it in place into an answer sent back out of
  * the same interface. Anything that is not a well-formed query is passed
- * untouched and counted under its reason. docs/datapath.md is the contract.
+ * untouched and counted under its reason. Rule hits are sampled, at a
+ * configured rate, into the event ring. docs/datapath.md is the contract.
  */
 #include "maps.bpf.h"
 #include "lookup.bpf.h"
 #include "answer.bpf.h"
+#include "events.bpf.h"
 
 static __always_inline int parse_qname(struct xdp_md *ctx, struct query *q)
 {
@@ -154,6 +156,8 @@ int xdpdns_filter(struct xdp_md *ctx)
 		goto out;
 	}
 	count_feed(v.feed & (XDPDNS_FEEDS_MAX - 1));
+	if (cfg->event_rate)	/* before act(): an answer rewrites the query */
+		note_event(ctx, &q, &v, cfg->event_rate);
 	xdp = act(ctx, &q, &v, &counter);
 out:
 	count(counter);

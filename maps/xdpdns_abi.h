@@ -29,8 +29,10 @@
 /*
  * 2: the sinkhole table; a sinkhole slot's ede byte became its index there,
  * which a program of version 1 would answer as an EDE code.
+ * 3: the event ring xdpdns_events, event_rate in xdpdns_config and the three
+ * event counters after XDPDNS_CNT_BAD_EDNS.
  */
-#define XDPDNS_ABI_VERSION	2
+#define XDPDNS_ABI_VERSION	3
 
 #define XDPDNS_PIN_DIR		"/sys/fs/bpf/xdpdns"
 
@@ -40,6 +42,7 @@
 #define XDPDNS_MAP_STATS	xdpdns_stats
 #define XDPDNS_MAP_FEED_STATS	xdpdns_feedhits
 #define XDPDNS_MAP_CONFIG	xdpdns_config
+#define XDPDNS_MAP_EVENTS	xdpdns_events
 
 /* DNS limits (RFC 1035 2.3.4): wire length includes the root label. */
 #define XDPDNS_NAME_MAX		255
@@ -112,6 +115,14 @@ enum xdpdns_counter {
 	XDPDNS_CNT_TOO_LONG,	/* name over 255 bytes or 127 labels */
 	XDPDNS_CNT_BAD_EDNS,	/* additional record not a valid OPT, or
 				 * bytes after it */
+
+	/*
+	 * The fate of each rule hit's event, outside the sum above: with
+	 * event_rate not 0 every hit lands in exactly one of these three.
+	 */
+	XDPDNS_CNT_EVENTS,		/* sent to xdpdns_events */
+	XDPDNS_CNT_EVENTS_LIMITED,	/* refused by the per-CPU rate limit */
+	XDPDNS_CNT_EVENTS_LOST,		/* the ring was full: no reader, or a slow one */
 	XDPDNS_CNT_COUNT,
 };
 
@@ -234,9 +245,41 @@ struct xdpdns_config {
 	__u8 sinkhole_v6[16];
 	__u16 edns_udp_size;	/* UDP payload size in our OPT records */
 	__u16 pad;		/* zero */
+	__u32 event_rate;	/* events per second per CPU (the burst too);
+				 * 0: no events, nothing counted */
 	__u8 ports[8192];	/* bit p set: UDP port p is DNS (bit p % 8 of
 				 * byte p / 8); port 53 by default */
 };
-_Static_assert(sizeof(struct xdpdns_config) == 8236, "xdpdns_config ABI changed");
+_Static_assert(sizeof(struct xdpdns_config) == 8240, "xdpdns_config ABI changed");
+
+/*
+ * The event ring: a BPF_MAP_TYPE_RINGBUF of this many bytes (a power of two
+ * pages), about 3,600 events. The daemon drains it; events sent while
+ * nobody reads wait there, and once it is full they are counted as lost.
+ */
+#define XDPDNS_EVENTS_RING_SIZE	(1 << 20)
+#define XDPDNS_EVENT_RATE_MAX	1000000		/* per CPU; one event per us */
+
+/* xdpdns_event.family */
+#define XDPDNS_EVENT_IPV4	4
+#define XDPDNS_EVENT_IPV6	6
+
+/*
+ * One sampled rule hit, as the datapath saw the query before acting on it
+ * (docs/datapath.md, Events). 288 bytes; name bytes past name_len are
+ * undefined.
+ */
+struct xdpdns_event {
+	__u64 time_ns;		/* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	__u8 client[16];	/* source address; IPv4 in the first 4 bytes */
+	__u16 qtype;		/* host order */
+	__u16 feed;		/* feed id of the rule; 0: the hand rules */
+	__u8 action;		/* enum xdpdns_action of the rule */
+	__u8 family;		/* XDPDNS_EVENT_IPV4 or XDPDNS_EVENT_IPV6 */
+	__u8 name_len;		/* wire length of QNAME, root label included */
+	__u8 pad;		/* zero */
+	__u8 name[XDPDNS_NAME_MAX + 1];	/* QNAME as asked: wire form, case kept */
+};
+_Static_assert(sizeof(struct xdpdns_event) == 288, "xdpdns_event ABI changed");
 
 #endif /* XDPDNS_ABI_H */

@@ -169,7 +169,7 @@ static const struct bad_case bad_cases[] = {
 	{ "an unknown top-level key names it and the known keys",
 	  "interfaces: []\nfeed: []\n",
 	  ":2: feed: unknown key (the keys here: pin_dir, state_dir, allow_feeds, interfaces, feeds, "
-	  "metrics)" },
+	  "metrics, events)" },
 	{ "an unknown feed key is named with its feed's place",
 	  "feeds:\n  - name: a\n    source: /x\n    acton: drop\n",
 	  ":4: feeds[0].acton: unknown key" },
@@ -254,6 +254,21 @@ static const struct bad_case bad_cases[] = {
 	{ "an unknown metrics key",
 	  "metrics:\n  listen: 127.0.0.1:9853\n  path: /m\n",
 	  ":3: metrics.path: unknown key (the keys here: listen)" },
+	{ "events with no place for the lines",
+	  "events:\n  rate: 10\n",
+	  ":2: events: no place for the events: give file: PATH" },
+	{ "an events rate over the maximum",
+	  "events:\n  file: \"-\"\n  rate: 1000001\n",
+	  ":3: events.rate: bad rate '1000001': events per second per CPU, 0 (none) to 1000000" },
+	{ "a negative events rate",
+	  "events: {file: \"-\", rate: -1}\n",
+	  ":1: events.rate: bad rate '-1'" },
+	{ "an events syslog neither true nor false",
+	  "events:\n  syslog: yes\n",
+	  ":2: events.syslog: 'yes': true or false" },
+	{ "an unknown events key",
+	  "events:\n  file: \"-\"\n  format: text\n",
+	  ":3: events.format: unknown key (the keys here: file, syslog, rate)" },
 	{ "a list where one value belongs",
 	  "pin_dir: [a, b]\n",
 	  ":1: pin_dir: expected one value" },
@@ -333,6 +348,35 @@ static void test_metrics_listen(void **state)
 	assert_true(f->conf.metrics.off);
 }
 
+static void test_events(void **state)
+{
+	struct fixture *f = *state;
+	char want[128];
+
+	assert_int_equal(load(f, "feeds: []\n"), 0);
+	assert_false(f->conf.events.on);
+
+	assert_int_equal(load(f, "events:\n  file: blocked.log\n"), 0);
+	assert_true(f->conf.events.on);
+	snprintf(want, sizeof(want), "%s/blocked.log", f->dir);
+	assert_string_equal(f->conf.events.file, want);
+	assert_false(f->conf.events.syslog);
+	assert_int_equal(f->conf.events.rate, XDPDNS_EVENT_RATE_DEFAULT);
+	assert_int_equal(f->conf.events.line, 2);
+
+	assert_int_equal(load(f, "events: {file: '-', syslog: true, rate: 0}\n"), 0);
+	assert_string_equal(f->conf.events.file, "-");
+	assert_true(f->conf.events.syslog);
+	assert_int_equal(f->conf.events.rate, 0);
+
+	assert_int_equal(load(f, "events: {syslog: true, rate: 1000000}\n"), 0);
+	assert_null(f->conf.events.file);
+	assert_int_equal(f->conf.events.rate, XDPDNS_EVENT_RATE_MAX);
+
+	assert_int_equal(load(f, "events: {file: /var/log/xdpdns/events.log}\n"), 0);
+	assert_string_equal(f->conf.events.file, "/var/log/xdpdns/events.log");
+}
+
 static void test_missing_file(void **state)
 {
 	struct fixture *f = *state;
@@ -351,6 +395,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refresh_units, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_configs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_metrics_listen, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
 	};
 

@@ -137,9 +137,13 @@ static void expected_sample(__u32 k, char *buf, size_t size)
 	else if (k <= XDPDNS_CNT_NO_ROOM)
 		snprintf(buf, size, "xdpdns_queries_total{verdict=\"%s\"} %llu",
 			 xdpdns_counter_name(k), v);
-	else
+	else if (k <= XDPDNS_CNT_BAD_EDNS)
 		snprintf(buf, size, "xdpdns_frame_outcomes_total{outcome=\"%s\"} %llu",
 			 xdpdns_counter_name(k), v);
+	else
+		snprintf(buf, size, "xdpdns_events_total{outcome=\"%s\"} %llu",
+			 k == XDPDNS_CNT_EVENTS ? "sent" : k == XDPDNS_CNT_EVENTS_LIMITED ?
+			 "limited" : "lost", v);
 }
 
 /* Does a sample line carry the value v? */
@@ -169,7 +173,9 @@ static void test_every_counter_once(void **state)
 	assert_int_equal(count_prefix(f, "xdpdns_queries_total{"),
 			 XDPDNS_CNT_NO_ROOM - XDPDNS_CNT_PASSED + 1);
 	assert_int_equal(count_prefix(f, "xdpdns_frame_outcomes_total{"),
-			 XDPDNS_CNT_COUNT - XDPDNS_CNT_NOT_DNS + 1);
+			 XDPDNS_CNT_BAD_EDNS - XDPDNS_CNT_NOT_DNS + 2);
+	assert_int_equal(count_prefix(f, "xdpdns_events_total{"),
+			 XDPDNS_CNT_COUNT - XDPDNS_CNT_EVENTS);
 }
 
 /* The metric name of a line: up to '{' or ' '. */

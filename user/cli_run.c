@@ -6,9 +6,10 @@
  * swaps the policy when a feed changes: a file when inotify says it was
  * written (its directory is watched, so that a rename over it is seen too),
  * a URL when a fetch at its interval brings a new version. One thread, one
- * poll() over a signalfd, the inotify descriptor and the metrics endpoint's
- * (metrics_http.c), its timeout the next deadline: a debounced rebuild, a
- * URL's fetch or the endpoint's.
+ * poll() over a signalfd, the inotify descriptor, the metrics endpoint's
+ * (metrics_http.c) and the event ring's (evlog.c, the block log), its
+ * timeout the next deadline: a debounced rebuild, a URL's fetch or the
+ * endpoint's.
  *
  * It never detaches: on SIGTERM or SIGINT it exits and the program keeps
  * enforcing the last generation; a restarted daemon adopts the attachment
@@ -32,6 +33,7 @@
 
 #include "cli_common.h"
 #include "daemon.h"
+#include "evlog.h"
 #include "feedload.h"
 #include "fetch.h"
 #include "log.h"
@@ -58,6 +60,7 @@ struct daemon {
 	int lock_fd;			/* held while the daemon runs */
 	struct xdpdns_http *http;	/* the metrics endpoint; NULL: metrics off */
 	struct xdpdns_metrics metrics;	/* its feeds as stored at the last rebuild */
+	struct xdpdns_evlog *evlog;	/* the block log; NULL: events off */
 	double rebuild_at_ms;		/* 0: no rebuild due */
 	bool reorder;			/* the set or order of feeds changed */
 	int stop_signal;
@@ -562,6 +565,88 @@ static void restart_metrics(struct daemon *d, const struct xdpdns_conf_metrics *
 		pr_err("the metrics stay off until the next reload\n");
 }
 
+/* The feed of an event, by the names of the stored feeds at the last rebuild. */
+static const char *feed_name(void *arg, __u16 id)
+{
+	const struct daemon *d = arg;
+
+	for (size_t i = 0; i < d->metrics.nfeeds; i++)
+		if (d->metrics.feeds[i].id == id)
+			return d->metrics.feeds[i].name;
+	return NULL;
+}
+
+/* The datapath's event rate: read, changed, written back whole. */
+static int write_event_rate(const struct xdpdns_pins *pins, __u32 rate)
+{
+	struct xdpdns_config cfg;
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(pins->config, &zero, &cfg))
+		return -errno;
+	cfg.event_rate = rate;
+	return bpf_map_update_elem(pins->config, &zero, &cfg, BPF_EXIST) ? -errno : 0;
+}
+
+/*
+ * The config's events: the rate into the datapath (0 without the key, so
+ * that no event waits for a reader that is not there) and the block log
+ * reading the ring. Nothing pinned is no error: nothing sends events.
+ */
+static int start_events(struct daemon *d)
+{
+	const struct xdpdns_conf_events *e = &d->conf.events;
+	struct xdpdns_pins pins;
+	int err, werr;
+
+	err = xdpdns_pins_open(d->args.pin_dir, &pins);
+	if (err == -ENOENT) {
+		if (e->on)
+			pr_warn("events: nothing is pinned under %s (no interface attached): "
+				"no events until a reload (SIGHUP) after an attach\n",
+				d->args.pin_dir);
+		return 0;
+	}
+	if (err)
+		return err;
+	if (e->on) {
+		d->evlog = xdpdns_evlog_open(e, pins.events, feed_name, d);
+		if (!d->evlog)
+			err = -errno;
+	}
+	/* Without a log, however that came about, no events. */
+	werr = write_event_rate(&pins, d->evlog ? e->rate : 0);
+	if (!err)
+		err = werr;
+	if (err)
+		pr_err("cannot start the event log: %s\n", strerror(-err));
+	else if (e->on)
+		pr_info("events: %u a second per CPU to %s%s%s\n", e->rate,
+			e->file ? (strcmp(e->file, "-") ? e->file : "standard output") : "",
+			e->file && e->syslog ? " and " : "", e->syslog ? "syslog" : "");
+	xdpdns_pins_close(&pins);
+	return err;
+}
+
+/*
+ * The last events written, and the datapath told to send no more: nobody
+ * reads them once the daemon is gone (a killed daemon leaves the rate on,
+ * and the ring, once full, counts them lost).
+ */
+static void stop_events(struct daemon *d)
+{
+	struct xdpdns_pins pins;
+
+	if (!d->evlog)
+		return;
+	xdpdns_evlog_close(d->evlog);
+	d->evlog = NULL;
+	if (xdpdns_pins_open(d->args.pin_dir, &pins))
+		return;
+	write_event_rate(&pins, 0);
+	xdpdns_pins_close(&pins);
+}
+
 /* SIGHUP: the config read again; a bad one is reported and the running one stays. */
 static void reload(struct daemon *d)
 {
@@ -603,6 +688,11 @@ static void reload(struct daemon *d)
 	xdpdns_conf_free(&running);
 
 	attach_ifaces(d);
+	/* Reopened whatever changed: logrotate moves the file and sends SIGHUP. */
+	xdpdns_evlog_close(d->evlog);
+	d->evlog = NULL;
+	if (start_events(d))
+		pr_err("the events stay off until the next reload\n");
 	d->reorder = true;
 	schedule_rebuild(d, 0);
 	pr_info("config '%s' reloaded: %zu interfaces, %zu feeds\n", d->conf.path,
@@ -647,9 +737,10 @@ static int serve(struct daemon *d)
 {
 	while (!d->stop_signal) {
 		struct pollfd fds[] = { { d->sig_fd, POLLIN, 0 }, { d->ino_fd, POLLIN, 0 },
-					{ xdpdns_http_fd(d->http), POLLIN, 0 } };
+					{ xdpdns_http_fd(d->http), POLLIN, 0 },
+					{ xdpdns_evlog_fd(d->evlog), POLLIN, 0 } };
 
-		if (poll(fds, 3, loop_timeout(d)) < 0 && errno != EINTR) {
+		if (poll(fds, 4, loop_timeout(d)) < 0 && errno != EINTR) {
 			int err = -errno;
 
 			pr_err("the daemon's poll failed: %s\n", strerror(-err));
@@ -666,6 +757,9 @@ static int serve(struct daemon *d)
 		fetch_due(d);
 		if (d->rebuild_at_ms && d->rebuild_at_ms <= cli_now_ms())
 			rebuild(d);
+		/* After a rebuild, which names the feeds the events may come from. */
+		if (fds[3].revents & POLLIN)
+			xdpdns_evlog_drain(d->evlog);
 	}
 	return 0;
 }
@@ -782,6 +876,8 @@ static int start(struct daemon *d)
 		err = attach_ifaces(d);
 	if (!err)
 		err = setup_feeds(d, NULL, 0);
+	if (!err)
+		err = start_events(d);
 	if (err)
 		return err;
 	d->reorder = true;
@@ -812,6 +908,7 @@ static int run_run(const struct cli_args *a)
 	if (!err)
 		say_stopped(&d);
 	xdpdns_http_stop(d.http);
+	stop_events(&d);
 	xdpdns_metrics_free(&d.metrics);
 	free_feeds(d.feeds, d.nfeeds);
 	free(d.dropped);

@@ -570,6 +570,69 @@ static int set_metrics(struct reader *r, yaml_node_t *v, const char *key, void *
 	return 0;
 }
 
+static int set_events_file(struct reader *r, yaml_node_t *v, const char *key,
+			   const char *text, void *out)
+{
+	struct xdpdns_conf_events *e = out;
+
+	free(e->file);
+	if (!strcmp(text, "-") || text[0] == '/')
+		e->file = strdup(text);
+	else if (asprintf(&e->file, "%s/%s", r->base, text) < 0)
+		e->file = NULL;
+	return e->file ? 0 : -ENOMEM;
+}
+
+static int set_events_syslog(struct reader *r, yaml_node_t *v, const char *key,
+			     const char *text, void *out)
+{
+	struct xdpdns_conf_events *e = out;
+
+	if (strcmp(text, "true") && strcmp(text, "false"))
+		return fail(r, v, key, "'%s': true or false", text);
+	e->syslog = !strcmp(text, "true");
+	return 0;
+}
+
+static int set_events_rate(struct reader *r, yaml_node_t *v, const char *key,
+			   const char *text, void *out)
+{
+	struct xdpdns_conf_events *e = out;
+	char *end;
+	long rate;
+
+	errno = 0;
+	rate = strtol(text, &end, 10);
+	if (*end || errno || rate < 0 || rate > XDPDNS_EVENT_RATE_MAX)
+		return fail(r, v, key, "bad rate '%s': events per second per CPU, 0 (none) to %d",
+			    text, XDPDNS_EVENT_RATE_MAX);
+	e->rate = rate;
+	return 0;
+}
+
+static const struct key events_keys[] = {
+	{ "file", set_events_file, NULL, false },
+	{ "syslog", set_events_syslog, NULL, false },
+	{ "rate", set_events_rate, NULL, false },
+	{},
+};
+
+/* A mapping of events_keys that names at least one place for the lines. */
+static int set_events(struct reader *r, yaml_node_t *v, const char *key, void *out)
+{
+	struct xdpdns_conf_events *e = &((struct xdpdns_conf *)out)->events;
+	int err;
+
+	e->on = true;
+	e->rate = XDPDNS_EVENT_RATE_DEFAULT;
+	e->line = v->start_mark.line + 1;
+	err = read_map(r, v, key, events_keys, e);
+	if (!err && !e->file && !e->syslog)
+		return fail(r, v, key, "no place for the events: give file: PATH (\"-\" for "
+			    "standard output), syslog: true, or both");
+	return err;
+}
+
 static const struct key top_keys[] = {
 	{ "pin_dir", set_pin_dir, NULL, false },
 	{ "state_dir", set_state_dir, NULL, false },
@@ -577,6 +640,7 @@ static const struct key top_keys[] = {
 	{ "interfaces", NULL, set_interfaces, false },
 	{ "feeds", NULL, set_feeds, false },
 	{ "metrics", NULL, set_metrics, false },
+	{ "events", NULL, set_events, false },
 	{},
 };
 
@@ -660,6 +724,7 @@ void xdpdns_conf_free(struct xdpdns_conf *conf)
 	free(conf->ifaces);
 	free(conf->pin_dir);
 	free(conf->state_dir);
+	free(conf->events.file);
 	free(conf->path);
 	memset(conf, 0, sizeof(*conf));
 }

@@ -20,6 +20,8 @@
 #define XDPDNS_IFNAME_MAX		15	/* IFNAMSIZ less the NUL */
 /* The metrics endpoint: loopback only unless configured; 9853 for DNS on 53. */
 #define XDPDNS_METRICS_LISTEN_DEFAULT	"127.0.0.1:9853"
+/* Events per second per CPU written to the block log, and its burst. */
+#define XDPDNS_EVENT_RATE_DEFAULT	1000
 
 struct xdpdns_conf_iface {
 	char name[XDPDNS_IFNAME_MAX + 1];
@@ -48,6 +50,15 @@ struct xdpdns_conf_metrics {
 	socklen_t addr_len;
 };
 
+/* The block log (docs/config.md, events): off unless the key is given. */
+struct xdpdns_conf_events {
+	bool on;			/* the events key was given */
+	char *file;			/* "-": standard output; NULL: no file */
+	bool syslog;			/* each line to syslog too */
+	__u32 rate;			/* events per second per CPU, and the burst */
+	unsigned long line;		/* where the key is, for messages */
+};
+
 struct xdpdns_conf {
 	char *path;			/* the file it was read from */
 	char *pin_dir;			/* NULL when not set */
@@ -58,6 +69,7 @@ struct xdpdns_conf {
 	size_t nfeeds;
 	bool allow_listed;		/* allow_feeds: listed (default first) */
 	struct xdpdns_conf_metrics metrics;
+	struct xdpdns_conf_events events;
 };
 
 /*

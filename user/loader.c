@@ -29,14 +29,14 @@
 /* The pinned maps, by the name the kernel and the pin directory know. */
 static const char *const pin_names[] = {
 	STR(XDPDNS_MAP_CONFIG), STR(XDPDNS_MAP_DEPTHS), STR(XDPDNS_MAP_STATS),
-	STR(XDPDNS_MAP_FEED_STATS), STR(XDPDNS_MAP_POLICY),
+	STR(XDPDNS_MAP_FEED_STATS), STR(XDPDNS_MAP_EVENTS), STR(XDPDNS_MAP_POLICY),
 };
 #define NPINS	(sizeof(pin_names) / sizeof(pin_names[0]))
 
 static int *pin_fd(struct xdpdns_pins *pins, size_t i)
 {
 	int *fds[NPINS] = { &pins->config, &pins->depths, &pins->stats,
-			    &pins->feedhits, &pins->policy };
+			    &pins->feedhits, &pins->events, &pins->policy };
 
 	return fds[i];
 }

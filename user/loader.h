@@ -21,6 +21,7 @@ struct xdpdns_pins {
 	int stats;
 	int feedhits;
 	int config;
+	int events;		/* the event ring */
 };
 
 /*

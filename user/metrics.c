@@ -49,6 +49,14 @@ static const struct family queries = {
 	"verdict",
 };
 
+static const struct family events = {
+	"xdpdns_events_total", "counter",
+	"Rule hits by the fate of their event in the block log: sent to the event ring, "
+	"limited (refused by the per-CPU rate limit) or lost (the ring was full); 0 while "
+	"the event rate is 0",
+	"outcome",
+};
+
 static const struct family feed_hits = {
 	"xdpdns_feed_hits_total", "counter",
 	"Queries decided by a rule of the feed (hand: the hand rules)",
@@ -114,6 +122,9 @@ static const struct counter_place {
 	[XDPDNS_CNT_BAD_NAME]	= { &outcomes, NULL },
 	[XDPDNS_CNT_TOO_LONG]	= { &outcomes, NULL },
 	[XDPDNS_CNT_BAD_EDNS]	= { &outcomes, NULL },
+	[XDPDNS_CNT_EVENTS]	= { &events, "sent" },
+	[XDPDNS_CNT_EVENTS_LIMITED] = { &events, "limited" },
+	[XDPDNS_CNT_EVENTS_LOST] = { &events, "lost" },
 };
 
 /* The daemon's per-feed counts, each a field of struct xdpdns_feed_health. */
@@ -190,7 +201,7 @@ static void put_sample(FILE *out, const struct family *f, const char *label,
 
 static void put_counters(FILE *out, const struct xdpdns_metrics *m)
 {
-	const struct family *order[] = { &frames, &outcomes, &queries };
+	const struct family *order[] = { &frames, &outcomes, &queries, &events };
 
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		put_family(out, order[i]);

@@ -28,6 +28,9 @@ static const char *const counter_names[XDPDNS_CNT_COUNT] = {
 	[XDPDNS_CNT_BAD_NAME]	= "bad_name",
 	[XDPDNS_CNT_TOO_LONG]	= "too_long",
 	[XDPDNS_CNT_BAD_EDNS]	= "bad_edns",
+	[XDPDNS_CNT_EVENTS]	= "events",
+	[XDPDNS_CNT_EVENTS_LIMITED] = "events_limited",
+	[XDPDNS_CNT_EVENTS_LOST] = "events_lost",
 };
 
 const char *xdpdns_counter_name(__u32 counter)
