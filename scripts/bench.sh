@@ -16,7 +16,8 @@ cd "$(dirname "$0")/.."
 OUT=${OUT:-build}
 DIR=${BENCH_DIR:-bench}
 DURATION=${DURATION:-8}		# seconds of each dnsperf run
-ROUNDS=${ROUNDS:-6}		# rounds of the miss path, each state in turn
+ROUNDS=${ROUNDS:-15}		# rounds of the miss path, each state in turn
+MISS_DURATION=${MISS_DURATION:-3}	# seconds of each of its dnsperf runs
 NAMES=1000000
 X=$PWD/$OUT/xdpdns
 
@@ -39,7 +40,7 @@ get() { awk -v k="$1" '$1 == k { v = $2 } END { print (v == "" ? "-" : v) }' "$R
 now_ns() { date +%s%N; }
 ms_since() { awk -v a="$1" -v b="$(now_ns)" 'BEGIN { printf "%.1f\n", (b - a) / 1e6 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.3g\n", a / b }'; }
-median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+median() { sort -g | awk '{ v[NR] = $1 } END { printf "%.4g\n", v[int((NR + 1) / 2)] }'; }
 
 TICK_NS=$((1000000000 / $(getconf CLK_TCK)))
 # utime + stime of a process, and the softirq time of all CPUs, in ticks.
@@ -122,19 +123,21 @@ put_enforced() {
 	put "$key" "$v"
 }
 
-# dnsperf for DURATION seconds against the resolver host with one mix while
-# the server PID runs; puts PEER.MIX.{qps,lost,answered,cpu_ns,softirq_ns,
-# perf_cpu}: CPU in ns per query answered, dnsperf's own share of a core.
+# dnsperf for SECONDS (DURATION unless set) against the resolver host with
+# one mix while the server PID runs; puts PEER.MIX.{qps,lost,answered,
+# cpu_ns,softirq_ns,perf_cpu}: CPU in ns per query answered, dnsperf's own
+# share of a core. dnsperf runs on CPU 0, the servers on CPU 1, so that the
+# scheduler moving them about adds no noise of its own.
 perf_run() {
-	peer=$1 mix=$2 pid=$3
+	peer=$1 mix=$2 pid=$3 secs=${SECONDS_RUN:-$DURATION}
 	out=$LAB_DIR/perf-$peer-$mix.out
 
 	s0=$(proc_ticks "$pid") i0=$(softirq_ticks)
-	ip netns exec "$LAB_NS_CLI" dnsperf -s "$LAB_RES4" -d "$LAB_DIR/q-$mix.txt" \
-		-l "$DURATION" -q 500 > "$out" 2>&1 &
+	ip netns exec "$LAB_NS_CLI" taskset -c 0 dnsperf -s "$LAB_RES4" \
+		-d "$LAB_DIR/q-$mix.txt" -l "$secs" -q 500 > "$out" 2>&1 &
 	perf=$!
 	LAB_PIDS="$LAB_PIDS $perf"
-	sleep $((DURATION - 1))
+	sleep $((secs - 1))
 	p1=$(proc_ticks "$perf" 2> /dev/null || echo 0)
 	wait "$perf"
 	LAB_PIDS=$(for p in $LAB_PIDS; do [ "$p" = "$perf" ] || echo "$p"; done)
@@ -151,7 +154,7 @@ perf_run() {
 		'BEGIN { printf "%.0f", t * n / q }')"
 	put "$peer.$mix.softirq_ns" "$(awk -v t=$((i1 - i0)) -v q="$done_q" -v n="$TICK_NS" \
 		'BEGIN { printf "%.0f", t * n / q }')"
-	put "$peer.$mix.perf_cpu" "$(awk -v t="$p1" -v n="$TICK_NS" -v d="$DURATION" \
+	put "$peer.$mix.perf_cpu" "$(awk -v t="$p1" -v n="$TICK_NS" -v d="$secs" \
 		'BEGIN { printf "%.2f", t * n / 1e9 / (d - 1) }')"
 }
 
@@ -171,6 +174,7 @@ start_unbound() {
 	lab_unbound "probe.test. A 198.18.0.10" || return 1
 	UNBOUND_MS=$(ms_since "$t0")
 	UNBOUND_PID=${LAB_PIDS##* }
+	taskset -a -p -c 1 "$UNBOUND_PID" > /dev/null || return 1
 	printf 'remote-control:\n  control-enable: yes\n  control-interface: "%s"\n' \
 		"$LAB_UNBOUND_CONTROL" > "$LAB_DIR/control.conf"
 }
@@ -241,6 +245,7 @@ bench_dnsdist() {
 		-C "$LAB_DIR/dnsdist.conf" > "$LAB_DIR/dnsdist.out" 2>&1 &
 	pid=$!
 	LAB_PIDS="$LAB_PIDS $pid"
+	taskset -a -p -c 1 "$pid" > /dev/null || return 1
 	for _ in $(seq 100); do
 		[ "$(rcode_of "$(sed -n 1p "$LAB_DIR/misses.txt")")" = NOERROR ] && break
 		sleep 0.1
@@ -291,12 +296,15 @@ bench_xdpdns() {
 	put xdpdns.kernel_kb $(($(xdpdns_kernel_bytes) / 1024))
 	perf_mixes xdpdns "$UNBOUND_PID" || return 1
 
-	# Live updates with the million names live.
-	put_enforced xdpdns.rule_ms "$(new_name 4)" "$X" block "$(new_name 4)" || return 1
+	# Live updates with the million names live; -v names each one's phases.
+	put_enforced xdpdns.rule_ms "$(new_name 4)" "$X" -v block "$(new_name 4)" || return 1
+	sed "s|$LAB_DIR/||g" "$LAB_DIR/change.out" > "$DIR/xdpdns-block.txt"
 	put_enforced xdpdns.feed1k_ms "$(tail -n 1 "$LAB_DIR/feed1k.txt")" \
-		"$X" load "$LAB_DIR/feed1k.txt" --feed small || return 1
+		"$X" -v load "$LAB_DIR/feed1k.txt" --feed small || return 1
+	sed "s|$LAB_DIR/||g" "$LAB_DIR/change.out" > "$DIR/xdpdns-feed1k.txt"
 	put_enforced xdpdns.reload_ms "$(head -n 1 "$LAB_DIR/new.txt")" \
-		"$X" load "$LAB_DIR/list2.txt" --feed bench || return 1
+		"$X" -v load "$LAB_DIR/list2.txt" --feed bench || return 1
+	sed "s|$LAB_DIR/||g" "$LAB_DIR/change.out" > "$DIR/xdpdns-reload.txt"
 }
 
 # The resolver's end of the veth for the miss path: nothing on it (alone),
@@ -325,7 +333,8 @@ bench_misspath() {
 	for r in $(seq "$ROUNDS"); do
 		for side in $sides; do
 			side_on "$side" || return 1
-			perf_run "$side$r" miss "$UNBOUND_PID" || return 1
+			SECONDS_RUN=$MISS_DURATION perf_run "$side$r" miss "$UNBOUND_PID" ||
+				return 1
 			side_off "$side" || return 1
 			get "$side$r.miss.qps" >> "$LAB_DIR/$side"
 			echo "$r $side $(get "$side$r.miss.qps")" >> "$DIR/misspath.dat"
@@ -337,6 +346,10 @@ bench_misspath() {
 	done
 	put misspath.ratio "$(paste "$LAB_DIR/alone" "$LAB_DIR/behind" |
 		awk '{ print $2 / $1 }' | median)"
+	paste "$LAB_DIR/alone" "$LAB_DIR/behind" | awk '{ printf "%.3f\n", $2 / $1 }' |
+		sort -g > "$LAB_DIR/r"
+	put misspath.min "$(head -n 1 "$LAB_DIR/r")"
+	put misspath.max "$(tail -n 1 "$LAB_DIR/r")"
 	put misspath.pass_ratio "$(paste "$LAB_DIR/pass" "$LAB_DIR/behind" |
 		awk '{ print $2 / $1 }' | median)"
 	put misspath.veth_ratio "$(paste "$LAB_DIR/alone" "$LAB_DIR/pass" |
