@@ -294,10 +294,16 @@ write_report() {
 
 	$(misspath_table)
 
-	What limits it: both sides are bound by Unbound's one thread and by
-	dnsperf sharing two cores with it; the round-to-round spread of this
-	shared machine is of the order of the loss sought, which is why the
-	ratio is the median of the rounds' ratios.
+	What limits it: Unbound's one thread on CPU 1 and dnsperf on CPU 0 are
+	both near a full core here (the *miss* rows of section 2), and veth runs
+	the resolver end's receive work, the XDP program included, in softirq
+	on the CPU that sent the frame, dnsperf's: in this lab the program's
+	time is taken from the client's ceiling, where on a NIC it would be
+	spent on the receiving queue's CPU. An XDP program of any kind also
+	switches veth to its NAPI path, which builds an skb for every frame
+	passed (the XDP_PASS column). And the round-to-round spread of this
+	shared machine is larger than the 2 percent sought, which is why the
+	ratios are medians of the rounds' ratios, not of their figures.
 
 	## 4. Live update: from a change to enforcement on the wire
 

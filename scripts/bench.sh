@@ -40,7 +40,7 @@ get() { awk -v k="$1" '$1 == k { v = $2 } END { print (v == "" ? "-" : v) }' "$R
 now_ns() { date +%s%N; }
 ms_since() { awk -v a="$1" -v b="$(now_ns)" 'BEGIN { printf "%.1f\n", (b - a) / 1e6 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.3g\n", a / b }'; }
-median() { sort -g | awk '{ v[NR] = $1 } END { printf "%.4g\n", v[int((NR + 1) / 2)] }'; }
+median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 TICK_NS=$((1000000000 / $(getconf CLK_TCK)))
 # utime + stime of a process, and the softirq time of all CPUs, in ticks.
@@ -324,6 +324,11 @@ side_off() {
 	esac
 }
 
+# The median over the rounds of the ratio of state B to state A.
+per_round() {
+	paste "$LAB_DIR/$1" "$LAB_DIR/$2" | awk '{ printf "%.3f\n", $2 / $1 }' | median
+}
+
 # Unblocked names through Unbound in each of the three states, the order
 # turned by one every round, so drift weighs on all alike.
 bench_misspath() {
@@ -344,16 +349,13 @@ bench_misspath() {
 	for side in alone pass behind; do
 		put "$side.qps" "$(median < "$LAB_DIR/$side")"
 	done
-	put misspath.ratio "$(paste "$LAB_DIR/alone" "$LAB_DIR/behind" |
-		awk '{ print $2 / $1 }' | median)"
+	put misspath.ratio "$(per_round alone behind)"
 	paste "$LAB_DIR/alone" "$LAB_DIR/behind" | awk '{ printf "%.3f\n", $2 / $1 }' |
 		sort -g > "$LAB_DIR/r"
 	put misspath.min "$(head -n 1 "$LAB_DIR/r")"
 	put misspath.max "$(tail -n 1 "$LAB_DIR/r")"
-	put misspath.pass_ratio "$(paste "$LAB_DIR/pass" "$LAB_DIR/behind" |
-		awk '{ print $2 / $1 }' | median)"
-	put misspath.veth_ratio "$(paste "$LAB_DIR/alone" "$LAB_DIR/pass" |
-		awk '{ print $2 / $1 }' | median)"
+	put misspath.pass_ratio "$(per_round pass behind)"
+	put misspath.veth_ratio "$(per_round alone pass)"
 }
 
 lab_up || exit 1
