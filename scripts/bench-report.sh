@@ -215,11 +215,12 @@ write_report() {
 	(*subtree*), 1,000 names past the list's end that Unbound answers from
 	local data in every configuration (*miss*). Each run:
 	\`dnsperf -s 198.18.0.1 -d QUERIES -l $DURATION -q 500\` from the client
-	namespace, one peer at a time on the resolver's address; dnsperf runs on
-	CPU 0 (\`taskset -c 0\`), the peer's server process on CPU 1 (\`taskset
-	-a -p -c 1\`). The veth's receive work, XDP included, runs in softirq on
-	the CPU that sent the frame: queries on dnsperf's CPU, answers on the
-	server's.
+	namespace, one peer at a time on the resolver's address, nothing pinned
+	to a CPU. The veth's receive work, XDP included, runs in softirq on the
+	CPU that sent the frame: queries' on dnsperf's, answers' on the
+	server's (for xdpdns, on dnsperf's again). A run with dnsperf and the
+	servers pinned to a core each was tried: it put the whole of xdpdns'
+	answer path on dnsperf's one core and took its figures below the peers'.
 
 	- **Unbound** alone, one thread: \`local-zone: "NAME." always_nxdomain\`
 	  per name (blocks the name and its subtree). A hand rule is
@@ -294,10 +295,10 @@ write_report() {
 
 	$(misspath_table)
 
-	What limits it: Unbound's one thread on CPU 1 and dnsperf on CPU 0 are
-	both near a full core here (the *miss* rows of section 2), and veth runs
-	the resolver end's receive work, the XDP program included, in softirq
-	on the CPU that sent the frame, dnsperf's: in this lab the program's
+	What limits it: Unbound's one thread and dnsperf are each near a full
+	core of the two here (the *miss* rows of section 2), and veth runs the
+	resolver end's receive work, the XDP program included, in softirq on
+	the CPU that sent the frame, dnsperf's: in this lab the program's
 	time is taken from the client's ceiling, where on a NIC it would be
 	spent on the receiving queue's CPU. An XDP program of any kind also
 	switches veth to its NAPI path, which builds an skb for every frame
