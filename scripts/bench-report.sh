@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
 # The report of make bench, sourced by scripts/bench.sh once every figure
 # is in $RESULTS: write_report prints bench/REPORT.md and writes the data
 # of the peers' plot. Only figures of the run are printed; what bounds
@@ -29,8 +30,8 @@ whole_ns() {
 # One figure of every peer: KEY is PEER.KEY in the results, or a function.
 peers_row() {
 	label=$1 fn=$2 key=$3
-	figure_row "$label" "$($fn xdpdns.$key)" "$($fn unbound.$key)" "$($fn rpz.$key)" \
-		"$($fn dnsdist.$key)"
+	figure_row "$label" "$($fn "xdpdns.$key")" "$($fn "unbound.$key")" "$($fn "rpz.$key")" \
+		"$($fn "dnsdist.$key")"
 }
 
 # The list's memory: a resident set less that of Unbound without the list.
@@ -104,7 +105,7 @@ cpu_table() {
 	for c in "exact hit, hot:8" "exact hit, cold:11" "subtree hit, hot:14" \
 		 "subtree hit, cold:17"; do
 		ns=$(dp_1m "${c##*:}")
-		echo "| datapath, $(echo "${c%%:*}") (BPF_PROG_TEST_RUN) | $ns | $best | $(ratio "$best" "$ns") |"
+		echo "| datapath, ${c%%:*} (BPF_PROG_TEST_RUN) | $ns | $best | $(ratio "$best" "$ns") |"
 	done
 	for c in "hot:9" "cold:12"; do
 		ns=$(dp_1m "${c##*:}")
