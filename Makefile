@@ -37,7 +37,7 @@ TLIB_OBJS := $(patsubst tests/%.c,$(OUT)/tests/%.o,$(TLIB_SRCS))
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all programs clean help test deps demo bench-datapath bench-feeds bench-cli
+.PHONY: all programs clean help test deps demo bench-datapath bench-feeds bench-cli bench
 
 # `make` on a fresh machine installs the dependencies first (as root).
 all: deps
@@ -96,6 +96,9 @@ bench-feeds: all
 bench-cli: all
 	$(Q)OUT=$(OUT) scripts/bench-cli.sh $(DEMO_HOSTS)
 
+bench: all
+	$(Q)OUT=$(OUT) scripts/bench.sh
+
 clean:
 	$(Q)rm -rf $(OUT)
 
@@ -106,5 +109,6 @@ help:
 	@echo 'make bench-datapath  ns per packet through BPF_PROG_TEST_RUN'
 	@echo 'make bench-feeds     parse, compile, swap and memory of 100k to 10M names (root)'
 	@echo 'make bench-cli       attach, load and block timings on the veth lab (root)'
+	@echo 'make bench           xdpdns beside Unbound and dnsdist, into bench/REPORT.md (root)'
 	@echo 'make clean           remove $(OUT)/'
 	@echo 'V=1                  show the commands'

@@ -7,7 +7,8 @@ set -eu
 PKGS="clang llvm make gcc pkg-config libbpf-dev libxdp-dev bpftool xdp-tools
 libelf-dev zlib1g-dev linux-libc-dev libcmocka-dev libidn2-dev libldns-dev
 libcurl4-openssl-dev libmicrohttpd-dev libyaml-dev iproute2 unbound
-knot-dnsutils dnsperf tcpdump prometheus libjson-c-dev tmux"
+knot-dnsutils dnsperf tcpdump prometheus libjson-c-dev tmux gnuplot-nox
+dnsdist"
 
 missing=""
 for p in $PKGS; do

@@ -19,6 +19,15 @@ LAB_PIDS=
 LAB_FDS=
 # More addresses for Unbound to listen on, set before lab_unbound.
 LAB_EXTRA_ADDRS=
+# For the benchmarks, also set before lab_unbound: the port Unbound serves,
+# a file of server-clause lines it includes (a blocklist, more local data),
+# the path of a control socket for unbound-control (none when empty), and
+# the tries of a tenth of a second it gets to answer (a big list loads for
+# seconds).
+LAB_UNBOUND_PORT=53
+LAB_UNBOUND_INCLUDE=
+LAB_UNBOUND_CONTROL=
+LAB_UNBOUND_TRIES=50
 
 lab_res() { ip netns exec "$LAB_NS_RES" "$@"; }
 lab_cli() { ip netns exec "$LAB_NS_CLI" "$@"; }
@@ -58,6 +67,7 @@ lab_unbound() {
 
 	{
 		echo "server:"
+		echo "  port: $LAB_UNBOUND_PORT"
 		echo "  interface: $LAB_RES4"
 		echo "  interface: $LAB_RES6"
 		for addr in $LAB_EXTRA_ADDRS; do
@@ -77,15 +87,21 @@ lab_unbound() {
 		for rr in "$@"; do
 			echo "  local-data: \"$rr\""
 		done
+		[ -z "$LAB_UNBOUND_INCLUDE" ] || echo "  include: \"$LAB_UNBOUND_INCLUDE\""
 		echo "remote-control:"
-		echo "  control-enable: no"
+		if [ -n "$LAB_UNBOUND_CONTROL" ]; then
+			echo "  control-enable: yes"
+			echo "  control-interface: \"$LAB_UNBOUND_CONTROL\""
+		else
+			echo "  control-enable: no"
+		fi
 	} > "$conf"
 
 	# Not through lab_res: "$!" must be Unbound's own PID, not a subshell's.
 	ip netns exec "$LAB_NS_RES" unbound -d -c "$conf" > "$LAB_DIR/unbound.out" 2>&1 &
 	LAB_PIDS="$LAB_PIDS $!"
-	for _ in $(seq 50); do
-		lab_cli kdig @"$LAB_RES4" +time=1 +retry=0 +short "${1%% *}" A \
+	for _ in $(seq "$LAB_UNBOUND_TRIES"); do
+		lab_cli kdig @"$LAB_RES4" -p "$LAB_UNBOUND_PORT" +time=1 +retry=0 +short "${1%% *}" A \
 			> /dev/null 2>&1 && return 0
 		sleep 0.1
 	done
