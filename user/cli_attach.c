@@ -12,7 +12,6 @@
 #include "log.h"
 #include "metrics.h"
 #include "names.h"
-#include "stats.h"
 
 static int parse_mode(const char *text, enum xdp_attach_mode *mode)
 {
@@ -76,66 +75,33 @@ static int run_detach(const struct cli_args *a)
 	return err ? EXIT_FAIL : EXIT_OK;
 }
 
-struct counters {
-	__u64 value[XDPDNS_CNT_COUNT];
-	__u64 *feed;			/* by position in the feed order */
-	const struct xdpdns_feed **order;
-	size_t nfeeds;
-	__u64 generation;
-	__u32 rules;
-};
-
-static int read_counters(const struct xdpdns_pins *pins, const struct xdpdns_state *st,
-			 struct counters *c)
-{
-	struct xdpdns_gen *live;
-	int err = 0;
-
-	for (__u32 k = 0; k < XDPDNS_CNT_COUNT && !err; k++)
-		err = xdpdns_percpu_sum(pins->stats, k, &c->value[k]);
-	c->order = calloc(st->nfeeds + 1, sizeof(*c->order));
-	c->feed = calloc(st->nfeeds + 1, sizeof(*c->feed));
-	if (!c->order || !c->feed)
-		return -ENOMEM;
-	c->nfeeds = xdpdns_state_order(st, c->order);
-	for (size_t i = 0; i < c->nfeeds && !err; i++)
-		err = xdpdns_percpu_sum(pins->feedhits, c->order[i]->id, &c->feed[i]);
-
-	live = xdpdns_pins_live(pins);
-	if (live) {
-		c->generation = xdpdns_gen_header(live)->generation;
-		c->rules = xdpdns_gen_header(live)->rules;
-	}
-	xdpdns_gen_close(live);
-	return err;
-}
-
-static void print_text(const struct counters *c)
+static void print_text(const struct xdpdns_metrics *m)
 {
 	for (__u32 k = 0; k < XDPDNS_CNT_COUNT; k++)
-		printf("%s %llu\n", xdpdns_counter_name(k), (unsigned long long)c->value[k]);
-	for (size_t i = 0; i < c->nfeeds; i++)
-		printf("feed %s %llu\n", c->order[i]->name, (unsigned long long)c->feed[i]);
-	printf("generation %llu\nrules %u\n", (unsigned long long)c->generation, c->rules);
+		printf("%s %llu\n", xdpdns_counter_name(k), (unsigned long long)m->counter[k]);
+	for (size_t i = 0; i < m->nfeeds; i++)
+		printf("feed %s %llu\n", m->feeds[i].name, (unsigned long long)m->feeds[i].hits);
+	printf("generation %llu\nrules %u\n", (unsigned long long)m->generation, m->rules);
 }
 
 /* Feed names are [a-z0-9._-] (store.h), so they need no JSON escapes. */
-static void print_json(const struct counters *c)
+static void print_json(const struct xdpdns_metrics *m)
 {
 	printf("{\"counters\": {");
 	for (__u32 k = 0; k < XDPDNS_CNT_COUNT; k++)
 		printf("%s\"%s\": %llu", k ? ", " : "", xdpdns_counter_name(k),
-		       (unsigned long long)c->value[k]);
+		       (unsigned long long)m->counter[k]);
 	printf("}, \"feeds\": {");
-	for (size_t i = 0; i < c->nfeeds; i++)
-		printf("%s\"%s\": %llu", i ? ", " : "", c->order[i]->name,
-		       (unsigned long long)c->feed[i]);
-	printf("}, \"generation\": %llu, \"rules\": %u}\n", (unsigned long long)c->generation,
-	       c->rules);
+	for (size_t i = 0; i < m->nfeeds; i++)
+		printf("%s\"%s\": %llu", i ? ", " : "", m->feeds[i].name,
+		       (unsigned long long)m->feeds[i].hits);
+	printf("}, \"generation\": %llu, \"rules\": %u}\n", (unsigned long long)m->generation,
+	       m->rules);
 }
 
-/* The same counters, with the generation's swap time, in the Prometheus text format. */
-static int print_prometheus(const struct xdpdns_pins *pins, const struct xdpdns_state *st)
+/* Every format prints the same reading: counters, feed hits, the generation. */
+static int print_stats(const struct xdpdns_pins *pins, const struct xdpdns_state *st,
+		       bool json, bool prom)
 {
 	struct xdpdns_metrics m = {};
 	int err;
@@ -149,9 +115,15 @@ static int print_prometheus(const struct xdpdns_pins *pins, const struct xdpdns_
 		return err;
 	}
 
-	err = xdpdns_metrics_render(&m, stdout);
-	if (err)
-		pr_err("cannot write the metrics to standard output: %s\n", strerror(-err));
+	if (prom) {
+		err = xdpdns_metrics_render(&m, stdout);
+		if (err)
+			pr_err("cannot write the metrics to standard output: %s\n", strerror(-err));
+	} else if (json) {
+		print_json(&m);
+	} else {
+		print_text(&m);
+	}
 	xdpdns_metrics_free(&m);
 	return err;
 }
@@ -159,7 +131,6 @@ static int print_prometheus(const struct xdpdns_pins *pins, const struct xdpdns_
 static int run_stats(const struct cli_args *a)
 {
 	bool json = cli_opt(a, &cli_stats, "json"), prom = cli_opt(a, &cli_stats, "prometheus");
-	struct counters c = {};
 	struct xdpdns_pins pins;
 	struct xdpdns_state st;
 	int err;
@@ -174,21 +145,10 @@ static int run_stats(const struct cli_args *a)
 		return EXIT_FAIL;
 	}
 	err = xdpdns_state_open(&st, a->state_dir, false);
-	if (!err && prom) {
-		err = print_prometheus(&pins, &st);
-		xdpdns_state_close(&st);
-	} else if (!err) {
-		err = read_counters(&pins, &st, &c);
-		if (err)
-			pr_err("cannot read the counters: %s\n", strerror(-err));
-		else if (json)
-			print_json(&c);
-		else
-			print_text(&c);
+	if (!err) {
+		err = print_stats(&pins, &st, json, prom);
 		xdpdns_state_close(&st);
 	}
-	free(c.order);
-	free(c.feed);
 	xdpdns_pins_close(&pins);
 	return err ? EXIT_FAIL : EXIT_OK;
 }
