@@ -26,7 +26,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/resource.h>
 #include <sys/statvfs.h>
@@ -38,6 +37,7 @@
 #include "blocknames.h"
 #include "feedload.h"
 #include "ruleset.h"
+#include "log.h"
 
 #define ROUNDS_DEFAULT	5
 #define ROUNDS_MAX	25
@@ -66,14 +66,6 @@ struct round {
 	long base_kb;		/* resident before the parse */
 	long peak_kb;		/* ru_maxrss, filled in by the parent */
 };
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 /* A "Key: value" number from a /proc file, or -1. */
 static long long proc_value(const char *path, const char *key)
@@ -156,7 +148,7 @@ static int compile_timed(const struct xdpdns_state *st, struct xdpdns_gen **gen,
 {
 	const struct xdpdns_feed *order[2];
 	struct xdpdns_ruleset *rs;
-	double t0 = now_ms();
+	double t0 = xdpdns_now_ms();
 	size_t kept;
 	int err;
 
@@ -165,12 +157,12 @@ static int compile_timed(const struct xdpdns_state *st, struct xdpdns_gen **gen,
 	rs = xdpdns_ruleset_build(order, xdpdns_state_order(st, order));
 	if (!rs)
 		return -errno;
-	r->index_ms = now_ms() - t0;
+	r->index_ms = xdpdns_now_ms() - t0;
 
-	t0 = now_ms();
+	t0 = xdpdns_now_ms();
 	err = xdpdns_ruleset_compile(rs, 2, gen, &kept);
 	xdpdns_ruleset_free(rs);
-	r->gen_ms = now_ms() - t0;
+	r->gen_ms = xdpdns_now_ms() - t0;
 	return err;
 }
 
@@ -190,24 +182,24 @@ static int phases(struct xdpdns *skel, const struct xdpdns_load_spec *spec, cons
 		return err;
 	r->base_kb = proc_value("/proc/self/status", "VmRSS");
 
-	t0 = now_ms();
+	t0 = xdpdns_now_ms();
 	err = xdpdns_load_read(spec, &scratch, &res);
-	r->parse_ms = now_ms() - t0;
+	r->parse_ms = xdpdns_now_ms() - t0;
 	r->rules = res.new_rules;
 
-	t0 = now_ms();
+	t0 = xdpdns_now_ms();
 	if (!err)
 		err = xdpdns_load_replace(&st, spec, &scratch, &res);
-	r->store_ms = now_ms() - t0;
+	r->store_ms = xdpdns_now_ms() - t0;
 
 	if (!err)
 		err = compile_timed(&st, &gen, r);
 
-	t0 = now_ms();
+	t0 = xdpdns_now_ms();
 	if (!err)
 		err = xdpdns_gen_activate(gen, bpf_map__fd(skel->maps.xdpdns_policy),
 					  bpf_map__fd(skel->maps.xdpdns_depths));
-	r->swap_ms = now_ms() - t0;
+	r->swap_ms = xdpdns_now_ms() - t0;
 
 	if (gen) {
 		gen_memory(gen, r);

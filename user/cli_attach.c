@@ -40,14 +40,14 @@ static int run_attach(const struct cli_args *a)
 	if (!ifindex || xdpdns_state_open(&st, a->state_dir, true))
 		return EXIT_FAIL;
 
-	start = cli_now_ms();
+	start = xdpdns_now_ms();
 	err = cli_first_generation(a, &st, &gen);
 	if (!err)
 		err = xdpdns_attach(a->pin_dir, ifindex, ifname, mode, gen, &created);
 	if (!err && created)
 		pr_info("attached to %s (%s mode) in %.1f ms: %u rules of %zu feeds live, "
 			"maps pinned under %s\n", ifname, mode == XDP_MODE_SKB ? "skb" : "native",
-			cli_now_ms() - start, gen ? xdpdns_gen_header(gen)->rules : 0, st.nfeeds + 1,
+			xdpdns_now_ms() - start, gen ? xdpdns_gen_header(gen)->rules : 0, st.nfeeds + 1,
 			a->pin_dir);
 	else if (!err)
 		pr_info("attached to %s (%s mode), sharing the live policy pinned under %s\n",

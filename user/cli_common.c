@@ -8,19 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli_common.h"
 #include "log.h"
 #include "ruleset.h"
-
-double cli_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 size_t cli_state_rules(const struct xdpdns_state *st)
 {
@@ -81,7 +72,7 @@ int cli_apply(const struct cli_args *a, const struct xdpdns_state *st)
 {
 	struct xdpdns_gen *live, *gen;
 	struct xdpdns_pins pins;
-	double start = cli_now_ms();
+	double start = xdpdns_now_ms();
 	__u64 next;
 	int err;
 
@@ -99,7 +90,7 @@ int cli_apply(const struct cli_args *a, const struct xdpdns_state *st)
 	xdpdns_gen_close(live);
 
 	err = cli_compile(st, next, &gen);
-	pr_debug("generation built in %.1f ms\n", cli_now_ms() - start);
+	pr_debug("generation built in %.1f ms\n", xdpdns_now_ms() - start);
 	if (err) {
 		xdpdns_pins_close(&pins);
 		return err;
@@ -112,7 +103,7 @@ int cli_apply(const struct cli_args *a, const struct xdpdns_state *st)
 	else
 		pr_info("generation %llu live: %u rules from %zu stored, in %.1f ms\n",
 			(unsigned long long)next, xdpdns_gen_header(gen)->rules,
-			cli_state_rules(st), cli_now_ms() - start);
+			cli_state_rules(st), xdpdns_now_ms() - start);
 	xdpdns_gen_close(gen);
 	xdpdns_pins_close(&pins);
 	return err;

@@ -7,9 +7,6 @@
 #include "loader.h"
 #include "store.h"
 
-/* Milliseconds on the monotonic clock. */
-double cli_now_ms(void);
-
 /* Stored rules of every feed, hand rules included. */
 size_t cli_state_rules(const struct xdpdns_state *st);
 

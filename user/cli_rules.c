@@ -300,13 +300,13 @@ static int run_load(const struct cli_args *a)
 		res.counts.bad, res.read_ms);
 	report_skips(&o.spec, &res.counts);
 
-	start = cli_now_ms();
+	start = xdpdns_now_ms();
 	err = xdpdns_state_open(&st, a->state_dir, true);
 	if (!err) {
-		pr_debug("stored rules read in %.1f ms\n", cli_now_ms() - start);
-		start = cli_now_ms();
+		pr_debug("stored rules read in %.1f ms\n", xdpdns_now_ms() - start);
+		start = xdpdns_now_ms();
 		err = xdpdns_load_replace(&st, &o.spec, &scratch, &res);
-		pr_debug("feed stored in %.1f ms\n", cli_now_ms() - start);
+		pr_debug("feed stored in %.1f ms\n", xdpdns_now_ms() - start);
 		if (!err)
 			err = cli_apply(a, &st);
 		xdpdns_state_close(&st);

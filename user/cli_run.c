@@ -83,7 +83,7 @@ static void resolve_dirs(struct daemon *d)
 
 static void schedule_rebuild(struct daemon *d, double delay_ms)
 {
-	double at = cli_now_ms() + delay_ms;
+	double at = xdpdns_now_ms() + delay_ms;
 
 	if (!d->rebuild_at_ms || at < d->rebuild_at_ms)
 		d->rebuild_at_ms = at;
@@ -139,7 +139,7 @@ static int fill_feed(struct daemon *d, struct xdpdns_run_feed *f,
 		f->meta = NULL;
 	if (!f->path || !f->meta)
 		return -ENOMEM;
-	f->next_fetch_ms = cli_now_ms();
+	f->next_fetch_ms = xdpdns_now_ms();
 	return 0;
 }
 
@@ -358,7 +358,7 @@ static void fetch_due(struct daemon *d)
 		struct xdpdns_run_feed *f = &d->feeds[i];
 		bool changed;
 
-		if (!f->meta || f->next_fetch_ms > cli_now_ms())
+		if (!f->meta || f->next_fetch_ms > xdpdns_now_ms())
 			continue;
 		if (xdpdns_fetch(f->conf->source, f->path, f->meta, &changed)) {
 			f->health.fetch_errors++;
@@ -371,7 +371,7 @@ static void fetch_due(struct daemon *d)
 			f->health.not_modified++;
 			pr_debug("feed '%s': not modified\n", f->conf->name);
 		}
-		f->next_fetch_ms = cli_now_ms() + f->conf->refresh_s * 1e3;
+		f->next_fetch_ms = xdpdns_now_ms() + f->conf->refresh_s * 1e3;
 	}
 }
 
@@ -713,7 +713,7 @@ static void on_signal(struct daemon *d)
 
 static int poll_timeout(const struct daemon *d)
 {
-	double next = d->rebuild_at_ms, now = cli_now_ms();
+	double next = d->rebuild_at_ms, now = xdpdns_now_ms();
 
 	for (size_t i = 0; i < d->nfeeds; i++)
 		if (d->feeds[i].meta && (!next || d->feeds[i].next_fetch_ms < next))
@@ -755,7 +755,7 @@ static int serve(struct daemon *d)
 		if (d->stop_signal)
 			break;
 		fetch_due(d);
-		if (d->rebuild_at_ms && d->rebuild_at_ms <= cli_now_ms())
+		if (d->rebuild_at_ms && d->rebuild_at_ms <= xdpdns_now_ms())
 			rebuild(d);
 		/* After a rebuild, which names the feeds the events may come from. */
 		if (fds[3].revents & POLLIN)

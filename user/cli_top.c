@@ -72,7 +72,7 @@ struct top {
 
 static double now_s(void)
 {
-	return cli_now_ms() / 1000.0;
+	return xdpdns_now_ms() / 1000.0;
 }
 
 /* The stored feeds change rarely; reading every rule each second would cost. */

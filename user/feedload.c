@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "feedload.h"
 #include "log.h"
@@ -30,14 +29,6 @@ static int take_entry(const struct xdpdns_feed_entry *e, void *arg)
 				  ede, e->addr);
 }
 
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 void xdpdns_load_scratch_free(struct xdpdns_feed *scratch)
 {
 	free(scratch->rules);
@@ -50,7 +41,7 @@ int xdpdns_load_read(const struct xdpdns_load_spec *spec, struct xdpdns_feed *sc
 		     struct xdpdns_load_result *res)
 {
 	struct read_ctx ctx = { scratch, spec };
-	double start = now_ms();
+	double start = xdpdns_now_ms();
 	int err;
 
 	memset(res, 0, sizeof(*res));
@@ -61,7 +52,7 @@ int xdpdns_load_read(const struct xdpdns_load_spec *spec, struct xdpdns_feed *sc
 		return err;
 	}
 	res->new_rules = scratch->nrules;
-	res->read_ms = now_ms() - start;
+	res->read_ms = xdpdns_now_ms() - start;
 	return 0;
 }
 

@@ -2,6 +2,7 @@
 /* The logger behind pr_err() and friends; see log.h. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <time.h>
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 
@@ -62,4 +63,12 @@ void xdpdns_log_hook_libs(void)
 {
 	libbpf_set_print(libbpf_print);
 	libxdp_set_print(libxdp_print);
+}
+
+double xdpdns_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }

@@ -25,6 +25,9 @@ void xdpdns_log_hook_libs(void);
 void xdpdns_log(enum xdpdns_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Milliseconds on the monotonic clock, for the timings messages report. */
+double xdpdns_now_ms(void);
+
 #define pr_err(...)	xdpdns_log(XDPDNS_LOG_ERR, __VA_ARGS__)
 #define pr_warn(...)	xdpdns_log(XDPDNS_LOG_WARN, __VA_ARGS__)
 #define pr_info(...)	xdpdns_log(XDPDNS_LOG_INFO, __VA_ARGS__)
