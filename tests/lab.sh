@@ -182,6 +182,12 @@ from_filter() {
 		! has "$out" "Flags: qr aa"
 }
 
+# The answer in $out is the program's NODATA for QNAME: NOERROR, no answer
+# record, the SOA in the authority section.
+nodata_from_filter() {
+	from_filter NOERROR "$1" && has "$out" "ANSWER: 0" && has "$out" "AUTHORITY: 1"
+}
+
 # The answer in $out came from Unbound: aa set and the address of its data.
 from_unbound() {
 	has "$out" "status: NOERROR" && has "$out" "Flags: qr aa" && has "$out" "$1"
