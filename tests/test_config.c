@@ -121,7 +121,8 @@ static void test_defaults_and_relative_paths(void **state)
 
 	assert_int_equal(load(f, "feeds:\n"
 				 "  - {name: ads, source: lists/ads.txt}\n"
-				 "  - {name: remote, source: 'HTTP://h.example/l', refresh: 500ms}\n"), 0);
+				 "  - {name: remote, source: 'HTTP://h.example/l', "
+				 "refresh: 500ms}\n"), 0);
 	assert_null(f->conf.pin_dir);
 	assert_null(f->conf.state_dir);
 	assert_false(f->conf.allow_listed);
@@ -168,8 +169,8 @@ struct bad_case {
 static const struct bad_case bad_cases[] = {
 	{ "an unknown top-level key names it and the known keys",
 	  "interfaces: []\nfeed: []\n",
-	  ":2: feed: unknown key (the keys here: pin_dir, state_dir, allow_feeds, interfaces, feeds, "
-	  "metrics, events)" },
+	  ":2: feed: unknown key (the keys here: pin_dir, state_dir, allow_feeds, "
+	  "interfaces, feeds, metrics, events)" },
 	{ "an unknown feed key is named with its feed's place",
 	  "feeds:\n  - name: a\n    source: /x\n    acton: drop\n",
 	  ":4: feeds[0].acton: unknown key" },

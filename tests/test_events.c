@@ -356,7 +356,8 @@ static struct xdpdns_gen *build_gen(void)
 
 		if (xdpdns_name_parse(rules[i].name, &rule.name, &why) ||
 		    xdpdns_gen_insert(gen, &rule)) {
-			fprintf(stderr, "error: cannot add the rule '%s': %s\n", rules[i].name, why);
+			fprintf(stderr, "error: cannot add the rule '%s': %s\n", rules[i].name,
+				why);
 			xdpdns_gen_close(gen);
 			return NULL;
 		}
@@ -386,8 +387,9 @@ static int ev_load(void)
 	ev.scratch = bpf_map__fd(ev.skel->maps.xdpdns_scratch);
 	ev.ring = ring_buffer__new(bpf_map__fd(ev.skel->maps.xdpdns_events), on_event, NULL, NULL);
 	ev.gen = build_gen();
-	if (!ev.ring || !ev.gen || xdpdns_gen_activate(ev.gen, bpf_map__fd(ev.skel->maps.xdpdns_policy),
-					       bpf_map__fd(ev.skel->maps.xdpdns_depths))) {
+	if (!ev.ring || !ev.gen ||
+	    xdpdns_gen_activate(ev.gen, bpf_map__fd(ev.skel->maps.xdpdns_policy),
+				bpf_map__fd(ev.skel->maps.xdpdns_depths))) {
 		fprintf(stderr, "error: cannot set up the event ring or the test policy\n");
 		return -1;
 	}

@@ -66,7 +66,8 @@ static void test_ipv6_types_and_numbers(void **state)
 	e.qtype = 65280;
 	e.action = 200;
 	assert_non_null(strstr(format(&e, "court-orders"),
-			       "\"qtype\":\"TYPE65280\",\"action\":\"#200\",\"feed\":\"court-orders\"}"));
+			       "\"qtype\":\"TYPE65280\",\"action\":\"#200\","
+			       "\"feed\":\"court-orders\"}"));
 	e.qtype = 65;
 	assert_non_null(strstr(format(&e, "x"), "\"qtype\":\"HTTPS\""));
 }

@@ -133,7 +133,8 @@ static void test_event_lines(void **state)
 	assert_false(xdpdns_top_event("[1, 2]", &n, 1));
 	assert_false(xdpdns_top_event("{\"name\":\"x.test\",\"action\":\"drop\"}", &n, 1));
 	assert_false(xdpdns_top_event("{\"name\":7,\"action\":\"drop\",\"feed\":\"hand\"}", &n, 1));
-	assert_false(xdpdns_top_event("{\"name\":\"a\",\"action\":\"drop\",\"feed\":\"h\"} x", &n, 1));
+	assert_false(xdpdns_top_event("{\"name\":\"a\",\"action\":\"drop\",\"feed\":\"h\"} x",
+				      &n, 1));
 	assert_int_equal(n.nhits, 1);
 	xdpdns_top_names_free(&n);
 }
@@ -360,7 +361,8 @@ static void test_layout_80_columns(void **state)
 	assert_non_null(strstr(xdpdns_top_line(&s, 16), "150.0"));
 	assert_non_null(strstr(xdpdns_top_line(&s, 17), "hand"));
 	assert_non_null(strstr(xdpdns_top_line(&s, 18), "name (last 60 s; 0 bad lines)"));
-	assert_int_equal(strlen(xdpdns_top_line(&s, 19)), 80);		/* the long name, cut */
+	/* The long name, cut. */
+	assert_int_equal(strlen(xdpdns_top_line(&s, 19)), 80);
 	assert_non_null(strstr(xdpdns_top_line(&s, 20), "www.ads.test"));
 	xdpdns_top_screen_free(&s);
 	xdpdns_top_names_free(&n);

@@ -47,8 +47,8 @@ static int run_attach(const struct cli_args *a)
 	if (!err && created)
 		pr_info("attached to %s (%s mode) in %.1f ms: %u rules of %zu feeds live, "
 			"maps pinned under %s\n", ifname, mode == XDP_MODE_SKB ? "skb" : "native",
-			xdpdns_now_ms() - start, gen ? xdpdns_gen_header(gen)->rules : 0, st.nfeeds + 1,
-			a->pin_dir);
+			xdpdns_now_ms() - start, gen ? xdpdns_gen_header(gen)->rules : 0,
+			st.nfeeds + 1, a->pin_dir);
 	else if (!err)
 		pr_info("attached to %s (%s mode), sharing the live policy pinned under %s\n",
 			ifname, mode == XDP_MODE_SKB ? "skb" : "native", a->pin_dir);
@@ -136,7 +136,8 @@ static int run_stats(const struct cli_args *a)
 	int err;
 
 	if (json && prom)
-		return cli_usage_error("stats", "--json and --prometheus are two formats: choose one");
+		return cli_usage_error("stats", "--json and --prometheus are two formats: "
+				       "choose one");
 	err = xdpdns_pins_open(a->pin_dir, &pins);
 	if (err) {
 		if (err == -ENOENT)

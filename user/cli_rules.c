@@ -22,6 +22,12 @@
 
 #define KIND_SUBTREE	(XDPDNS_KIND_EXACT | XDPDNS_KIND_BELOW)
 
+/* --exact: the names alone; without it, each name and its subtree. */
+static __u8 name_kind(const struct cli_args *a, const struct cli_cmd *cmd)
+{
+	return cli_opt(a, cmd, "exact") ? XDPDNS_KIND_EXACT : KIND_SUBTREE;
+}
+
 static int parse_names(const char *cmd, char **pos, int n, struct xdpdns_name *out)
 {
 	for (int i = 0; i < n; i++) {
@@ -69,7 +75,8 @@ static int parse_sinkaddr(const struct cli_args *a, int action, struct xdpdns_si
 
 	memset(addr, 0, sizeof(*addr));
 	if ((v4 || v6) && action != XDPDNS_ACT_SINKHOLE)
-		return cli_usage_error("block", "'--%s' needs '--action sinkhole'", v4 ? "a" : "aaaa");
+		return cli_usage_error("block", "'--%s' needs '--action sinkhole'",
+				       v4 ? "a" : "aaaa");
 	if (v4 && inet_pton(AF_INET, v4, &addr->v4) != 1)
 		return cli_usage_error("block", "bad IPv4 address '%s'", v4);
 	if (v6 && inet_pton(AF_INET6, v6, addr->v6) != 1)
@@ -114,9 +121,8 @@ static int run_block(const struct cli_args *a)
 	if (!err)
 		err = parse_names("block", a->pos, a->npos, names);
 	if (!err)
-		err = set_hand_rules(a, names,
-				     cli_opt(a, &cli_block, "exact") ? XDPDNS_KIND_EXACT : KIND_SUBTREE,
-				     action, ede, addr.families ? &addr : NULL);
+		err = set_hand_rules(a, names, name_kind(a, &cli_block), action, ede,
+				     addr.families ? &addr : NULL);
 	free(names);
 	return err;
 }
@@ -130,9 +136,7 @@ static int run_allow(const struct cli_args *a)
 		return EXIT_FAIL;
 	err = parse_names("allow", a->pos, a->npos, names);
 	if (!err)
-		err = set_hand_rules(a, names,
-				     cli_opt(a, &cli_allow, "exact") ? XDPDNS_KIND_EXACT : KIND_SUBTREE,
-				     XDPDNS_ACT_ALLOW, 0, NULL);
+		err = set_hand_rules(a, names, name_kind(a, &cli_allow), XDPDNS_ACT_ALLOW, 0, NULL);
 	free(names);
 	return err;
 }
@@ -249,7 +253,7 @@ static int parse_load_opts(const struct cli_args *a, struct load_opts *o)
 	spec->format = fmt;
 	spec->action = action;
 	spec->ede = ede;
-	spec->kind = cli_opt(a, &cli_load, "exact") ? XDPDNS_KIND_EXACT : KIND_SUBTREE;
+	spec->kind = name_kind(a, &cli_load);
 	return 0;
 }
 

@@ -236,7 +236,8 @@ static void drop_unconfigured(struct daemon *d, struct xdpdns_state *st)
 		struct xdpdns_feed *feed = xdpdns_state_feed(st, d->dropped[i]);
 
 		if (feed && !xdpdns_state_drop_feed(st, feed))
-			pr_info("feed '%s' left the config: its rules are removed\n", d->dropped[i]);
+			pr_info("feed '%s' left the config: its rules are removed\n",
+				d->dropped[i]);
 	}
 	free(d->dropped);
 	d->dropped = NULL;

@@ -141,7 +141,8 @@ static int take_snapshot(struct top *t)
 		return err;
 	}
 	if (err) {
-		snprintf(t->error, sizeof(t->error), "cannot read the counters: %s", strerror(-err));
+		snprintf(t->error, sizeof(t->error), "cannot read the counters: %s",
+			 strerror(-err));
 		return err;
 	}
 

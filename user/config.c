@@ -55,8 +55,8 @@ static int fail(struct reader *r, const yaml_node_t *node, const char *key, cons
 	va_start(ap, fmt);
 	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
-	snprintf(r->why, r->size, "%s:%lu: %s%s%s", r->path, (unsigned long)node->start_mark.line + 1,
-		 key, *key ? ": " : "", reason);
+	snprintf(r->why, r->size, "%s:%lu: %s%s%s", r->path,
+		 (unsigned long)node->start_mark.line + 1, key, *key ? ": " : "", reason);
 	return -EINVAL;
 }
 

@@ -18,11 +18,11 @@ struct xdpdns_feed_health {
 	unsigned long long fetch_errors;	/* a URL not fetched, a file not readable */
 	unsigned long long parse_errors;	/* a version that could not be read into rules */
 	unsigned long long refused;		/* versions refused by the max_shrink valve */
-	unsigned long long bad_lines;		/* bad lines skipped, over every version read */
+	unsigned long long bad_lines;		/* bad lines skipped, over every version */
 	unsigned long long versions;		/* versions taken */
 	unsigned long long not_modified;	/* fetches answered 304 */
 	size_t rules;				/* stored rules after the last rebuild */
-	time_t last_taken;			/* wall clock of the last version taken; 0: none */
+	time_t last_taken;			/* wall clock of the last version; 0: none */
 };
 
 struct xdpdns_run_feed {

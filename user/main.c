@@ -49,7 +49,8 @@ static void print_usage(FILE *f)
 		fprintf(f, "  %-8s %-8s %s\n", commands[i]->name, commands[i]->usage,
 			commands[i]->summary);
 	fprintf(f, "\noptions:\n"
-		   "  --pin-dir DIR    pinned maps (default " XDPDNS_PIN_DIR ", or $XDPDNS_PIN_DIR)\n"
+		   "  --pin-dir DIR    pinned maps (default " XDPDNS_PIN_DIR
+		   ", or $XDPDNS_PIN_DIR)\n"
 		   "  --state-dir DIR  stored rules (default " XDPDNS_STATE_DIR
 		   ", or $XDPDNS_STATE_DIR)\n"
 		   "  -v               debug messages; -vv adds libbpf's and libxdp's\n"

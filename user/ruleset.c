@@ -248,9 +248,12 @@ static __u32 ancestors_first_order(const struct xdpdns_ruleset *rs,
 			continue;
 		a = owner_find(rs, name->wire + off, name->len - off);
 
-		for (__u32 j = a ? a->first : NO_MATCH; j != NO_MATCH; j = rs->matches[j].next)
-			if ((rs->matches[j].kind & XDPDNS_KIND_BELOW) && rs->matches[j].order < best)
-				best = rs->matches[j].order;
+		for (__u32 j = a ? a->first : NO_MATCH; j != NO_MATCH; j = rs->matches[j].next) {
+			const struct match *m = &rs->matches[j];
+
+			if ((m->kind & XDPDNS_KIND_BELOW) && m->order < best)
+				best = m->order;
+		}
 	}
 	return best;
 }

@@ -88,7 +88,8 @@ int xdpdns_feed_append(struct xdpdns_feed *feed, const struct xdpdns_name *name,
 	__u32 index = 0;
 
 	if (xdpdns_buf_grow((void **)&feed->rules, &feed->cap, feed->nrules + 1, sizeof(*r)) ||
-	    xdpdns_buf_grow((void **)&feed->names, &feed->names_cap, feed->names_len + name->len, 1))
+	    xdpdns_buf_grow((void **)&feed->names, &feed->names_cap,
+			    feed->names_len + name->len, 1))
 		return -ENOMEM;
 	if (addr && action == XDPDNS_ACT_SINKHOLE && feed_add_addr(feed, addr, &index))
 		return -ENOMEM;
@@ -356,7 +357,8 @@ static int read_list(struct xdpdns_state *st)
 			st->allow_listed = true;
 			continue;
 		}
-		err = xdpdns_buf_grow((void **)&st->feeds, &fcap, st->nfeeds + 1, sizeof(*st->feeds));
+		err = xdpdns_buf_grow((void **)&st->feeds, &fcap, st->nfeeds + 1,
+				      sizeof(*st->feeds));
 		if (err)
 			break;
 		err = parse_list_line(line, &st->feeds[st->nfeeds], &why);

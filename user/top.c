@@ -198,7 +198,8 @@ static const char *string_member(struct json_object *obj, const char *key)
 {
 	struct json_object *val;
 
-	if (!json_object_object_get_ex(obj, key, &val) || !json_object_is_type(val, json_type_string))
+	if (!json_object_object_get_ex(obj, key, &val) ||
+	    !json_object_is_type(val, json_type_string))
 		return NULL;
 	return json_object_get_string(val);
 }
@@ -496,7 +497,8 @@ static void render_names(const struct xdpdns_top_view *v, struct xdpdns_top_scre
 
 	if (!v->names) {
 		put(s, row, 0, "names: no event stream");
-		put(s, row + 1, 0, "run the daemon with an event file, then 'xdpdns top --events FILE'");
+		put(s, row + 1, 0,
+		    "run the daemon with an event file, then 'xdpdns top --events FILE'");
 		return;
 	}
 	put(s, row, 0, "%6s  %-9s %-16s %s (last %.0f s; %llu bad lines)", "hits", "action", "feed",
