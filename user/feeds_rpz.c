@@ -29,7 +29,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -40,15 +39,6 @@
 #include "store.h"
 
 #define LEFT_NONE	(-1)
-
-/*
- * ldns allocates and frees buffers of 64 KiB for every record it reads.
- * With glibc's default trim threshold (128 KiB) each record's frees give
- * the heap's top back to the kernel and the next record takes it again:
- * reading the 12k-record CTI zone took 85 to 95 ms instead of 25. Keeping
- * up to this much free heap in the process is nothing beside a feed.
- */
-#define RPZ_TRIM_THRESHOLD	(8 << 20)
 
 struct rpz_rec {
 	__u32 off;			/* of the trigger, "*." taken off, in names */
@@ -473,7 +463,6 @@ int feed_rpz_read(struct feed_reader *rd, FILE *f)
 
 	if (!origin)
 		return -ENOMEM;
-	mallopt(M_TRIM_THRESHOLD, RPZ_TRIM_THRESHOLD);
 	skip_bom(f);
 	while (!err && !feof(f)) {
 		ldns_rr *rr = NULL;

@@ -5,6 +5,7 @@
  * its option table. docs/cli.md is the contract.
  */
 #include <getopt.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,6 +121,16 @@ static const char *env_or(const char *var, const char *dflt)
 	return v && *v ? v : dflt;
 }
 
+/*
+ * ldns allocates and frees buffers of 64 KiB for every RPZ record it reads.
+ * With glibc's default trim threshold (128 KiB) each record's frees give the
+ * heap's top back to the kernel and the next record takes it again: reading
+ * the 12k-record CTI zone took 85 to 95 ms instead of 25. A process that
+ * holds lists of millions can keep this much free heap; it is set once here
+ * because it is the process's policy, not one parser's.
+ */
+#define HEAP_TRIM_THRESHOLD	(8 << 20)
+
 int main(int argc, char **argv)
 {
 	static const struct option globals[] = {
@@ -136,6 +147,7 @@ int main(int argc, char **argv)
 	const struct cli_cmd *cmd;
 	int c, verbose = 0, err;
 
+	mallopt(M_TRIM_THRESHOLD, HEAP_TRIM_THRESHOLD);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+hv", globals, NULL)) != -1) {
 		switch (c) {
